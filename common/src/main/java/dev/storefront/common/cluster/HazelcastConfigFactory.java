@@ -1,0 +1,62 @@
+package dev.storefront.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.storefront.common.config.ClusterConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/**
+ * Turns {@link ClusterConfig} into a Hazelcast {@link Config}: Vert.x's own map and multimap
+ * settings, plus explicit membership, fast joining and fast failure detection.
+ */
+public final class HazelcastConfigFactory {
+
+  private HazelcastConfigFactory() {}
+
+  public static Config create(ClusterConfig cluster) {
+    // Vert.x's default-cluster.xml configures the maps the event bus and HA need.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setInstanceName("storefront-" + java.util.UUID.randomUUID());
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
+
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (ClusterConfig.JOIN_KUBERNETES.equals(cluster.join())) {
+      join.getTcpIpConfig().setEnabled(false);
+      var kubernetes = join.getKubernetesConfig().setEnabled(true);
+      if (!cluster.kubernetesServiceDns().isEmpty()) {
+        kubernetes.setProperty("service-dns", cluster.kubernetesServiceDns());
+      }
+    } else {
+      var tcp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
+      cluster.members().forEach(tcp::addMember);
+      // Bind and advertise the configured interface only, so loopback stacks stay on loopback.
+      network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+      config.setProperty("hazelcast.socket.bind.any", "false");
+      // A member given without a port is probed over the whole port range.
+      config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(cluster.portCount()));
+    }
+
+    // Join in about a second instead of Hazelcast's default five-second wait.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "1");
+    // Processes started together may still form separate clusters for a moment: merge them fast.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    // A killed member is noticed through refused connections at once, and by silence within 5 s.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // Vert.x leaves the cluster itself, after unpublishing its records; Hazelcast's own hook
+    // would leave first and strand them.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    return config;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.storefront.common.http;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The request id that ties together the log lines of one request across services. The gateway sets
+ * {@value #HEADER} (keeping a well-formed one a client sent); services adopt the one they receive.
+ * It lives in the request's Vert.x context, which every callback of that request shares, so logs
+ * written from any of them carry it.
+ */
+public final class RequestIds {
+
+  public static final String HEADER = "X-Request-Id";
+  private static final Object KEY = new Object();
+  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private RequestIds() {}
+
+  /** Route handler: adopts or creates the id, echoes it on the response. */
+  public static void handle(RoutingContext ctx) {
+    String id = adopt(ctx.request().getHeader(HEADER));
+    ctx.put(HEADER, id);
+    bind(id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  static String adopt(String candidate) {
+    return candidate != null && WELL_FORMED.matcher(candidate).matches()
+        ? candidate
+        : UUID.randomUUID().toString();
+  }
+
+  /** Binds {@code id} to the current (per-request) context. */
+  public static void bind(String id) {
+    Context context = Vertx.currentContext();
+    if (context instanceof ContextInternal internal && internal.isDuplicate()) {
+      internal.localContextData().put(KEY, id);
+    }
+  }
+
+  /** The id of the request being handled on this thread, or null outside a request. */
+  public static String current() {
+    Context context = Vertx.currentContext();
+    if (context instanceof ContextInternal internal) {
+      Object id = internal.localContextData().get(KEY);
+      return id == null ? null : id.toString();
+    }
+    return null;
+  }
+
+  public static String of(RoutingContext ctx) {
+    return ctx.get(HEADER);
+  }
+}

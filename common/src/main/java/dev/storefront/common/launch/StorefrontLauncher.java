@@ -1,0 +1,61 @@
+package dev.storefront.common.launch;
+
+import dev.storefront.common.cluster.HazelcastConfigFactory;
+import dev.storefront.common.config.ClusterConfig;
+import dev.storefront.common.config.Env;
+import dev.storefront.common.metrics.Metrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Vert.x application launcher with Storefront's defaults: clustered over Hazelcast as
+ * configured by environment variables, Micrometer metrics on. The manifest's {@code Main-Verticle}
+ * names the service's verticle, which deploys one HTTP verticle per event loop itself, so the
+ * launcher deploys it once.
+ *
+ * <p>{@code STOREFRONT_CLUSTERED=false} runs a process outside any cluster (single-service
+ * experiments); every other option of {@link VertxApplication} still applies.
+ */
+public class StorefrontLauncher extends VertxApplication implements VertxApplicationHooks {
+
+  private final Env env;
+
+  public StorefrontLauncher(String[] args, Env env) {
+    super(args);
+    this.env = env;
+  }
+
+  public static void main(String[] args) {
+    Env env = Env.system();
+    new StorefrontLauncher(withDefaults(args, env), env).launch();
+  }
+
+  static String[] withDefaults(String[] args, Env env) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    boolean clustered = env.bool("STOREFRONT_CLUSTERED", true);
+    if (clustered && all.stream().noneMatch(a -> a.matches("-{1,2}cluster"))) {
+      all.add("-cluster");
+    }
+    return all.toArray(String[]::new);
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    options.setMetricsOptions(Metrics.options());
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(Metrics.factory());
+    if (env.bool("STOREFRONT_CLUSTERED", true)) {
+      ClusterConfig cluster = ClusterConfig.from(env);
+      builder.withClusterManager(
+          new HazelcastClusterManager(HazelcastConfigFactory.create(cluster)));
+      options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+    }
+    return builder;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.storefront.common.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.EnumSet;
+
+/**
+ * Micrometer wiring: one Prometheus registry per process, fed by Vert.x (HTTP server and client,
+ * pools, event bus, JVM) and by the project's own meters (breakers, discovery).
+ */
+public final class Metrics {
+
+  private Metrics() {}
+
+  public static MicrometerMetricsOptions options() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(
+            new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false))
+        // Route templates, not raw paths, keep label cardinality bounded; REMOTE tells the
+        // instances a client talks to apart.
+        .setLabels(
+            EnumSet.of(
+                Label.HTTP_METHOD,
+                Label.HTTP_CODE,
+                Label.HTTP_ROUTE,
+                Label.REMOTE,
+                Label.POOL_TYPE,
+                Label.POOL_NAME,
+                Label.CLIENT_NAME));
+  }
+
+  public static VertxMetricsFactory factory() {
+    return new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** The process's registry, for the project's own meters; a throwaway one when metrics are off. */
+  public static MeterRegistry registry() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return registry != null
+        ? registry
+        : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  }
+
+  /** Serves the registry in Prometheus text format. */
+  public static Handler<RoutingContext> scrapeHandler() {
+    return PrometheusScrapingHandler.create();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.storefront.common.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One HTTP server on one event loop. A service deploys one per event loop, all sharing the port,
+ * each with its own router. On stop it first lets the process withdraw from discovery, then drains:
+ * no new connections, in-flight requests get {@code drainTimeout} to finish.
+ */
+final class HttpServerVerticle extends VerticleBase {
+
+  private final Function<io.vertx.core.Vertx, Router> routerFactory;
+  private final HttpServerOptions options;
+  private final Duration drainTimeout;
+  private final Supplier<Future<Void>> beforeDrain;
+  private HttpServer server;
+
+  HttpServerVerticle(
+      Function<io.vertx.core.Vertx, Router> routerFactory,
+      HttpServerOptions options,
+      Duration drainTimeout,
+      Supplier<Future<Void>> beforeDrain) {
+    this.routerFactory = routerFactory;
+    this.options = options;
+    this.drainTimeout = drainTimeout;
+    this.beforeDrain = beforeDrain;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return beforeDrain
+        .get()
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> server.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+}

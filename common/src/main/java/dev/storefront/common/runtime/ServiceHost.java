@@ -1,0 +1,232 @@
+package dev.storefront.common.runtime;
+
+import dev.storefront.common.cluster.ClusterMembership;
+import dev.storefront.common.config.HttpConfig;
+import dev.storefront.common.discovery.DeadMemberReaper;
+import dev.storefront.common.discovery.Endpoint;
+import dev.storefront.common.discovery.ServiceDirectory;
+import dev.storefront.common.discovery.ServiceIdentity;
+import dev.storefront.common.http.Health;
+import dev.storefront.common.logging.RequestIdJsonProvider;
+import dev.storefront.common.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.servicediscovery.Record;
+import io.vertx.servicediscovery.ServiceDiscovery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a service's HTTP side in this process and makes it findable: one HTTP server verticle per
+ * event loop on one port, one discovery record for the process once it listens, a local view of
+ * every other service's instances, and the reaper that removes records of dead members. Stopping
+ * withdraws the record first, then drains the servers.
+ */
+public final class ServiceHost {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
+
+  /** How long gateways get to hear that this instance is leaving before its servers drain. */
+  private static final Duration WITHDRAW_GRACE = Duration.ofMillis(500);
+
+  private final Vertx vertx;
+  private final ServiceIdentity identity;
+  private final Health health;
+  private final ServiceDiscovery discovery;
+  private final ServiceDirectory directory;
+  private final DeadMemberReaper reaper;
+  private Record published;
+  private Future<Void> withdrawal;
+  private int port;
+
+  private ServiceHost(Vertx vertx, ServiceIdentity identity, Health health) {
+    this.vertx = vertx;
+    this.identity = identity;
+    this.health = health;
+    this.discovery = ServiceDiscovery.create(vertx);
+    this.directory = new ServiceDirectory(vertx, discovery);
+    var registry = Metrics.registry();
+    this.reaper =
+        new DeadMemberReaper(
+            vertx,
+            discovery,
+            Counter.builder("storefront_discovery_records_reaped")
+                .description(
+                    "Discovery records of departed cluster members removed by this process")
+                .register(registry));
+    Gauge.builder(
+            "storefront_discovery_instances",
+            directory,
+            d -> d.all().values().stream().mapToInt(java.util.List::size).sum())
+        .description("Endpoints in this process's view of discovery")
+        .register(registry);
+  }
+
+  /** A host whose discovery view exists already, before anything listens or is published. */
+  public static ServiceHost create(Vertx vertx, ServiceIdentity identity, Health health) {
+    RequestIdJsonProvider.identify(identity.service(), identity.instanceId());
+    ClusterMembership membership = ClusterMembership.of(vertx);
+    health.check(
+        "cluster",
+        () ->
+            membership.healthy()
+                ? Future.succeededFuture()
+                : Future.failedFuture("not a running member of the cluster"));
+    return new ServiceHost(vertx, identity, health);
+  }
+
+  /** {@link #create} then {@link #start(HttpConfig, Function)}. */
+  public static Future<ServiceHost> start(
+      Vertx vertx,
+      ServiceIdentity identity,
+      HttpConfig http,
+      Health health,
+      Function<Vertx, Router> routerFactory) {
+    return create(vertx, identity, health).start(http, routerFactory);
+  }
+
+  /**
+   * Starts {@code http.instances()} servers, each with a router from {@code routerFactory}, then
+   * publishes the endpoint.
+   */
+  public Future<ServiceHost> start(HttpConfig http, Function<Vertx, Router> routerFactory) {
+    return directory
+        .start()
+        .compose(d -> listen(http, routerFactory))
+        .compose(v -> publish(http))
+        .onSuccess(v -> reaper.start())
+        .compose(v -> writePortFile(http))
+        .map(this)
+        .onSuccess(
+            h ->
+                LOG.info(
+                    "{} instance {} listening on {} with {} event-loop servers",
+                    identity.service(),
+                    identity.instanceId(),
+                    port,
+                    http.instances()));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ServiceIdentity identity() {
+    return identity;
+  }
+
+  public ServiceDirectory directory() {
+    return directory;
+  }
+
+  public ServiceDiscovery discovery() {
+    return discovery;
+  }
+
+  /** Call from the service verticle's stop, after its servers have drained. */
+  public Future<Void> stop() {
+    return withdraw()
+        .eventually(directory::stop)
+        .eventually(
+            () -> {
+              reaper.stop();
+              discovery.close();
+              return Future.succeededFuture();
+            });
+  }
+
+  private Future<Void> listen(HttpConfig http, Function<Vertx, Router> routerFactory) {
+    // The first server binds (port 0 picks a free one); the others share the port it got.
+    return deployServers(http, routerFactory, http.port(), 1)
+        .compose(
+            first -> {
+              port = first;
+              return http.instances() > 1
+                  ? deployServers(http, routerFactory, port, http.instances() - 1).mapEmpty()
+                  : Future.succeededFuture();
+            });
+  }
+
+  private Future<Integer> deployServers(
+      HttpConfig http, Function<Vertx, Router> routerFactory, int listenPort, int count) {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(http.host())
+            .setPort(listenPort)
+            .setTcpNoDelay(true)
+            .setCompressionSupported(true)
+            .setIdleTimeout(60);
+    HttpServerVerticle[] last = new HttpServerVerticle[1];
+    return vertx
+        .deployVerticle(
+            () -> {
+              last[0] =
+                  new HttpServerVerticle(
+                      routerFactory, options, http.drainTimeout(), this::withdraw);
+              return last[0];
+            },
+            new DeploymentOptions().setInstances(count))
+        .map(id -> last[0].actualPort());
+  }
+
+  private Future<Void> publish(HttpConfig http) {
+    String nodeId = ClusterMembership.of(vertx).nodeId();
+    return discovery
+        .publish(Endpoint.record(identity, http.publicHost(), port, nodeId))
+        .onSuccess(record -> published = record)
+        .mapEmpty();
+  }
+
+  /** Not ready, record removed, a moment for callers to notice; once, however often asked. */
+  private synchronized Future<Void> withdraw() {
+    if (withdrawal == null) {
+      health.stopAccepting();
+      withdrawal =
+          published == null
+              ? Future.succeededFuture()
+              : discovery
+                  .unpublish(published.getRegistration())
+                  .recover(
+                      e -> {
+                        LOG.warn(
+                            "Could not unpublish {}: {}",
+                            published.getRegistration(),
+                            e.getMessage());
+                        return Future.succeededFuture();
+                      })
+                  .compose(v -> sleep(WITHDRAW_GRACE));
+    }
+    return withdrawal;
+  }
+
+  private Future<Void> sleep(Duration duration) {
+    return vertx.timer(duration.toMillis()).mapEmpty();
+  }
+
+  private Future<Void> writePortFile(HttpConfig http) {
+    if (http.portFile().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Path target = Path.of(http.portFile());
+    return vertx.executeBlocking(
+        () -> {
+          Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+          Files.createDirectories(target.toAbsolutePath().getParent());
+          Files.writeString(tmp, Integer.toString(port), StandardCharsets.US_ASCII);
+          Files.move(
+              tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          return null;
+        });
+  }
+}

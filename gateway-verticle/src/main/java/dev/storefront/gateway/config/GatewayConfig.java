@@ -1,0 +1,50 @@
+package dev.storefront.gateway.config;
+
+import dev.storefront.common.config.DatabaseConfig;
+import dev.storefront.common.config.Env;
+import dev.storefront.common.config.HttpConfig;
+import java.time.Duration;
+
+/**
+ * Gateway settings. Besides common's HTTP and database variables:
+ *
+ * <table>
+ *   <tr><td>UPSTREAM_TIMEOUT_MS</td><td>10000</td><td>time for a service to start answering</td></tr>
+ *   <tr><td>UPSTREAM_CONNECT_TIMEOUT_MS</td><td>1000</td><td>time to open a connection</td></tr>
+ *   <tr><td>UPSTREAM_MAX_ATTEMPTS</td><td>3</td><td>instances tried for one request, when it is
+ *   safe to try another</td></tr>
+ *   <tr><td>UPSTREAM_POOL_SIZE</td><td>64</td><td>keep-alive connections per instance and event
+ *   loop</td></tr>
+ *   <tr><td>BREAKER_MAX_FAILURES</td><td>5</td><td>failures that open an instance's
+ *   breaker</td></tr>
+ *   <tr><td>BREAKER_RESET_MS</td><td>5000</td><td>time an open breaker waits before a trial
+ *   request</td></tr>
+ * </table>
+ */
+public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstream) {
+
+  public static final String SERVICE = "gateway";
+  public static final String SCHEMA = "identity";
+
+  /** How the gateway talks to service instances. */
+  public record Upstream(
+      Duration timeout,
+      Duration connectTimeout,
+      int maxAttempts,
+      int poolSize,
+      int breakerMaxFailures,
+      Duration breakerReset) {}
+
+  public static GatewayConfig from(Env env) {
+    return new GatewayConfig(
+        HttpConfig.from(env, 8080),
+        DatabaseConfig.from(env, SERVICE, SCHEMA),
+        new Upstream(
+            env.millis("UPSTREAM_TIMEOUT_MS", 10_000),
+            env.millis("UPSTREAM_CONNECT_TIMEOUT_MS", 1_000),
+            env.positive("UPSTREAM_MAX_ATTEMPTS", 3),
+            env.positive("UPSTREAM_POOL_SIZE", 64),
+            env.positive("BREAKER_MAX_FAILURES", 5),
+            env.millis("BREAKER_RESET_MS", 5_000)));
+  }
+}

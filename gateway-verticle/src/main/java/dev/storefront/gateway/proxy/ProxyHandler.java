@@ -1,0 +1,258 @@
+package dev.storefront.gateway.proxy;
+
+import dev.storefront.common.http.Problems;
+import dev.storefront.common.http.RequestIds;
+import dev.storefront.gateway.config.GatewayConfig;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards a request to an instance of the owning service and streams the answer back, bodies in
+ * both directions piped, never buffered whole. Each attempt goes through the instance's breaker; a
+ * request is tried on another instance only when that cannot do harm: it never reached the first
+ * one (the connection failed, or the breaker was open), or it carries no body and its method is
+ * idempotent.
+ */
+public final class ProxyHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+
+  /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host");
+
+  private static final Set<HttpMethod> IDEMPOTENT =
+      Set.of(
+          HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE);
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final Upstreams upstreams;
+  private final GatewayConfig.Upstream config;
+
+  public ProxyHandler(
+      Vertx vertx, HttpClient client, Upstreams upstreams, GatewayConfig.Upstream config) {
+    this.vertx = vertx;
+    this.client = client;
+    this.upstreams = upstreams;
+    this.config = config;
+  }
+
+  public void forward(RoutingContext ctx, String service) {
+    HttpServerRequest request = ctx.request();
+    // Hold the body until an instance is connected: a failed connection can then move on.
+    request.pause();
+    List<UpstreamInstance> candidates = upstreams.candidates(service);
+    if (candidates.isEmpty()) {
+      ctx.fail(Problems.of(503, "No instance of the " + service + " service is available"));
+      return;
+    }
+    attempt(ctx, service, candidates, 0);
+  }
+
+  private void attempt(
+      RoutingContext ctx, String service, List<UpstreamInstance> candidates, int index) {
+    UpstreamInstance instance = candidates.get(index);
+    Attempt attempt = new Attempt();
+    instance
+        .breaker()
+        .<HttpClientResponse>execute(
+            promise -> exchange(ctx, instance, attempt).onComplete(promise))
+        .onSuccess(response -> relay(ctx, response))
+        .onFailure(
+            failure -> {
+              if (failure instanceof UpstreamServerError error) {
+                relay(ctx, error.response);
+                return;
+              }
+              boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
+              if (anotherLeft && retryable(ctx.request(), attempt, failure)) {
+                LOG.debug("Retrying on another {} instance after: {}", service, failure.toString());
+                attempt(ctx, service, candidates, index + 1);
+                return;
+              }
+              ctx.request().resume();
+              ctx.fail(toProblem(service, failure));
+            });
+  }
+
+  private Future<HttpClientResponse> exchange(
+      RoutingContext ctx, UpstreamInstance instance, Attempt attempt) {
+    HttpServerRequest inbound = ctx.request();
+    RequestOptions options =
+        new RequestOptions()
+            .setHost(instance.endpoint().host())
+            .setPort(instance.endpoint().port())
+            .setMethod(inbound.method())
+            .setURI(inbound.uri())
+            .setConnectTimeout(config.connectTimeout().toMillis())
+            .setHeaders(forwardedHeaders(ctx));
+    return client
+        .request(options)
+        .recover(e -> Future.failedFuture(new NotSentException(e)))
+        .compose(
+            outbound -> {
+              attempt.sent = true;
+              long timer =
+                  vertx.setTimer(
+                      config.timeout().toMillis(),
+                      t -> outbound.reset(0, new UpstreamTimeoutException()));
+              Future<HttpClientResponse> response =
+                  hasBody(inbound) ? outbound.send(inbound) : outbound.send();
+              return response
+                  .andThen(ar -> vertx.cancelTimer(timer))
+                  .recover(
+                      e ->
+                          Future.failedFuture(
+                              e instanceof UpstreamTimeoutException
+                                  ? e
+                                  : new UpstreamIoException(e)))
+                  .compose(
+                      r -> {
+                        // Keep the body flowing only once it has somewhere to go.
+                        r.pause();
+                        return r.statusCode() >= 500
+                            ? Future.failedFuture(new UpstreamServerError(r))
+                            : Future.succeededFuture(r);
+                      });
+            });
+  }
+
+  private MultiMap forwardedHeaders(RoutingContext ctx) {
+    HttpServerRequest inbound = ctx.request();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    Set<String> connectionScoped = connectionScoped(inbound.headers());
+    inbound
+        .headers()
+        .forEach(
+            h -> {
+              String name = h.getKey().toLowerCase(Locale.ROOT);
+              if (!HOP_BY_HOP.contains(name) && !connectionScoped.contains(name)) {
+                headers.add(h.getKey(), h.getValue());
+              }
+            });
+    headers.set(RequestIds.HEADER, RequestIds.of(ctx));
+    String client =
+        inbound.remoteAddress() == null ? "unknown" : inbound.remoteAddress().hostAddress();
+    String priorFor = inbound.getHeader("X-Forwarded-For");
+    headers.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
+    headers.set("X-Forwarded-Proto", inbound.scheme());
+    if (inbound.authority() != null) {
+      headers.set("X-Forwarded-Host", inbound.authority().toString());
+    }
+    return headers;
+  }
+
+  private void relay(RoutingContext ctx, HttpClientResponse response) {
+    var outbound = ctx.response();
+    outbound.setStatusCode(response.statusCode()).setStatusMessage(response.statusMessage());
+    Set<String> connectionScoped = connectionScoped(response.headers());
+    response
+        .headers()
+        .forEach(
+            h -> {
+              String name = h.getKey().toLowerCase(Locale.ROOT);
+              if (!HOP_BY_HOP.contains(name) && !connectionScoped.contains(name)) {
+                outbound.headers().add(h.getKey(), h.getValue());
+              }
+            });
+    // The gateway's request id wins over whatever the service echoed.
+    outbound.headers().set(RequestIds.HEADER, RequestIds.of(ctx));
+    outbound
+        .send(response)
+        .onFailure(
+            e -> {
+              // The client went away or the service broke off mid-body; nothing can be sent now.
+              LOG.debug("Response relay ended early: {}", e.getMessage());
+              response.request().reset();
+            });
+  }
+
+  private static boolean retryable(HttpServerRequest request, Attempt attempt, Throwable failure) {
+    if (failure instanceof NotSentException || failure instanceof OpenCircuitException) {
+      return true;
+    }
+    return !attempt.sent || (IDEMPOTENT.contains(request.method()) && !hasBody(request));
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    return (length != null && !"0".equals(length.trim())) || encoding != null;
+  }
+
+  private static Set<String> connectionScoped(MultiMap headers) {
+    String connection = headers.get(HttpHeaders.CONNECTION);
+    if (connection == null) {
+      return Set.of();
+    }
+    return Set.of(connection.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+  }
+
+  private static RuntimeException toProblem(String service, Throwable failure) {
+    if (failure instanceof UpstreamTimeoutException) {
+      return Problems.of(504, "The " + service + " service did not answer in time");
+    }
+    if (failure instanceof OpenCircuitException) {
+      return Problems.of(503, "The " + service + " service is unavailable; try again shortly");
+    }
+    return Problems.of(502, "The " + service + " service could not be reached");
+  }
+
+  /** Whether this attempt's request left for the instance. */
+  private static final class Attempt {
+    boolean sent;
+  }
+
+  static final class NotSentException extends RuntimeException {
+    NotSentException(Throwable cause) {
+      super("connection to the instance failed: " + cause.getMessage(), cause, false, false);
+    }
+  }
+
+  static final class UpstreamIoException extends RuntimeException {
+    UpstreamIoException(Throwable cause) {
+      super("exchange with the instance failed: " + cause.getMessage(), cause, false, false);
+    }
+  }
+
+  static final class UpstreamTimeoutException extends RuntimeException {
+    UpstreamTimeoutException() {
+      super("the instance did not answer in time", null, false, false);
+    }
+  }
+
+  /** A 5xx answer: a failure for the breaker, still relayed to the client as it is. */
+  static final class UpstreamServerError extends RuntimeException {
+    final transient HttpClientResponse response;
+
+    UpstreamServerError(HttpClientResponse response) {
+      super("the instance answered " + response.statusCode(), null, false, false);
+      this.response = response;
+    }
+  }
+}

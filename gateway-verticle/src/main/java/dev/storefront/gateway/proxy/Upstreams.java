@@ -1,0 +1,130 @@
+package dev.storefront.gateway.proxy;
+
+import dev.storefront.common.discovery.Endpoint;
+import dev.storefront.common.discovery.ServiceDirectory;
+import dev.storefront.common.metrics.BreakerMetrics;
+import dev.storefront.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The instances the gateway balances over, one breaker each, kept in step with the local discovery
+ * view. Shared by every event loop of the process: reads are a volatile read of an immutable map,
+ * changes come from the directory's context only.
+ */
+public final class Upstreams {
+
+  private final Vertx vertx;
+  private final GatewayConfig.Upstream config;
+  private final MeterRegistry registry;
+  private final Map<String, UpstreamInstance> byRegistration = new HashMap<>();
+  private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+  private volatile Map<String, List<UpstreamInstance>> byService = Map.of();
+
+  public Upstreams(
+      Vertx vertx,
+      ServiceDirectory directory,
+      GatewayConfig.Upstream config,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.config = config;
+    this.registry = registry;
+    directory.onChange(this::reconcile);
+    reconcile(directory.all());
+  }
+
+  /**
+   * The instances to try for one request, in order: round robin over the instances, those with a
+   * closed breaker before those whose breaker is open.
+   */
+  public List<UpstreamInstance> candidates(String service) {
+    List<UpstreamInstance> instances = byService.getOrDefault(service, List.of());
+    int n = instances.size();
+    if (n == 0) {
+      return List.of();
+    }
+    int start =
+        Math.floorMod(
+            cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), n);
+    List<UpstreamInstance> healthy = new ArrayList<>(n);
+    List<UpstreamInstance> open = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      UpstreamInstance instance = instances.get((start + i) % n);
+      (instance.open() ? open : healthy).add(instance);
+    }
+    healthy.addAll(open);
+    return healthy;
+  }
+
+  /** What an operator sees: every instance and its breaker. */
+  public JsonObject describe() {
+    JsonObject all = new JsonObject();
+    byService.forEach(
+        (service, instances) ->
+            all.put(
+                service,
+                new JsonArray(
+                    instances.stream()
+                        .map(i -> i.endpoint().toJson().put("breaker", i.breaker().state().name()))
+                        .toList())));
+    return all;
+  }
+
+  private synchronized void reconcile(Map<String, List<Endpoint>> view) {
+    var seen = new HashSet<String>();
+    Map<String, List<UpstreamInstance>> next = new HashMap<>();
+    view.forEach(
+        (service, endpoints) -> {
+          for (Endpoint endpoint : endpoints) {
+            seen.add(endpoint.registration());
+            UpstreamInstance instance =
+                byRegistration.computeIfAbsent(endpoint.registration(), r -> create(endpoint));
+            next.computeIfAbsent(service, s -> new ArrayList<>()).add(instance);
+          }
+        });
+    byRegistration
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (seen.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().breaker().close();
+              e.getValue().unbindMetrics().run();
+              return true;
+            });
+    next.replaceAll((service, list) -> List.copyOf(list));
+    byService = Map.copyOf(next);
+  }
+
+  private UpstreamInstance create(Endpoint endpoint) {
+    CircuitBreaker breaker =
+        CircuitBreaker.create(
+            endpoint.service() + "@" + endpoint.authority(),
+            vertx,
+            new CircuitBreakerOptions()
+                .setMaxFailures(config.breakerMaxFailures())
+                .setResetTimeout(config.breakerReset().toMillis())
+                // The proxy times requests itself, so it can cancel them.
+                .setTimeout(-1)
+                .setFailuresRollingWindow(10_000));
+    Runnable unbind =
+        BreakerMetrics.bind(
+            registry,
+            breaker,
+            Tags.of("service", endpoint.service(), "instance", endpoint.instanceId()));
+    return new UpstreamInstance(endpoint, breaker, unbind);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.storefront.payment;
+
+import dev.storefront.common.config.Env;
+import dev.storefront.common.db.Postgres;
+import dev.storefront.common.discovery.ServiceIdentity;
+import dev.storefront.common.http.Health;
+import dev.storefront.common.http.ServiceRouter;
+import dev.storefront.common.messaging.KafkaClients;
+import dev.storefront.common.runtime.ServiceHost;
+import dev.storefront.payment.config.PaymentConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.sqlclient.Pool;
+
+/** The payment service: payments against the card processor. */
+public class PaymentVerticle extends VerticleBase {
+
+  private final Env env;
+  private Pool pool;
+  private KafkaAdminClient kafka;
+  private ServiceHost host;
+
+  public PaymentVerticle() {
+    this(Env.system());
+  }
+
+  public PaymentVerticle(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public Future<?> start() {
+    ServiceIdentity identity = ServiceIdentity.create(PaymentConfig.SERVICE, getClass());
+    PaymentConfig config = PaymentConfig.from(env, identity.instanceId());
+    Health health = new Health(vertx);
+    kafka = KafkaClients.watched(vertx, config.kafka(), health);
+    return Postgres.start(vertx, config.db(), config.http().instances(), health)
+        .compose(
+            p -> {
+              pool = p;
+              return ServiceHost.start(
+                  vertx,
+                  identity,
+                  config.http(),
+                  health,
+                  v -> ServiceRouter.complete(ServiceRouter.create(v, health)));
+            })
+        .onSuccess(h -> host = h);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
+    return stopped
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+        .eventually(() -> kafka == null ? Future.succeededFuture() : kafka.close());
+  }
+}
