@@ -27,7 +27,7 @@ public final class Metrics {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(
-            new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false))
+            new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
         // Route templates, not raw paths, keep label cardinality bounded; REMOTE tells the
         // instances a client talks to apart.
         .setLabels(

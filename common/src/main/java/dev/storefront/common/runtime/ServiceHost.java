@@ -147,15 +147,10 @@ public final class ServiceHost {
   }
 
   private Future<Void> listen(HttpConfig http, Function<Vertx, Router> routerFactory) {
-    // The first server binds (port 0 picks a free one); the others share the port it got.
-    return deployServers(http, routerFactory, http.port(), 1)
-        .compose(
-            first -> {
-              port = first;
-              return http.instances() > 1
-                  ? deployServers(http, routerFactory, port, http.instances() - 1).mapEmpty()
-                  : Future.succeededFuture();
-            });
+    // Servers of one process share the port, even port 0: the first bind picks it for all.
+    return deployServers(http, routerFactory, http.port(), http.instances())
+        .onSuccess(actual -> port = actual)
+        .mapEmpty();
   }
 
   private Future<Integer> deployServers(
