@@ -42,7 +42,9 @@ public final class Metrics {
   }
 
   public static VertxMetricsFactory factory() {
-    return new MicrometerMetricsFactory(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(PrometheusNaming.filter());
+    return new MicrometerMetricsFactory(registry);
   }
 
   /** The process's registry, for the project's own meters; a throwaway one when metrics are off. */

@@ -40,6 +40,8 @@ public final class ServiceHost {
   /** How long gateways get to hear that this instance is leaving before its servers drain. */
   private static final Duration WITHDRAW_GRACE = Duration.ofMillis(500);
 
+  private static final long PUBLISH_RETRY_MS = 1_000;
+
   private final Vertx vertx;
   private final ServiceIdentity identity;
   private final Health health;
@@ -104,18 +106,19 @@ public final class ServiceHost {
     return directory
         .start()
         .compose(d -> listen(http, routerFactory))
-        .compose(v -> publish(http))
-        .onSuccess(v -> reaper.start())
         .compose(v -> writePortFile(http))
         .map(this)
         .onSuccess(
-            h ->
-                LOG.info(
-                    "{} instance {} listening on {} with {} event-loop servers",
-                    identity.service(),
-                    identity.instanceId(),
-                    port,
-                    http.instances()));
+            h -> {
+              LOG.info(
+                  "{} instance {} listening on {} with {} event-loop servers",
+                  identity.service(),
+                  identity.instanceId(),
+                  port,
+                  http.instances());
+              reaper.start();
+              publishWhenReady(http, true);
+            });
   }
 
   public int port() {
@@ -175,12 +178,56 @@ public final class ServiceHost {
         .map(id -> last[0].actualPort());
   }
 
+  /**
+   * Publishes the endpoint once every readiness check passes, so callers only ever find instances
+   * that can serve them; until then it checks again every second.
+   */
+  private void publishWhenReady(HttpConfig http, boolean firstTry) {
+    if (withdrawing()) {
+      return;
+    }
+    health
+        .checkReadiness()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && ar.result().getUp()) {
+                publish(http)
+                    .onFailure(
+                        e -> {
+                          LOG.warn("Could not publish the endpoint, retrying: {}", e.getMessage());
+                          vertx.setTimer(PUBLISH_RETRY_MS, t -> publishWhenReady(http, false));
+                        });
+                return;
+              }
+              if (firstTry) {
+                LOG.info(
+                    "Not ready yet, publishing once it is: {}",
+                    ar.succeeded() ? ar.result().toJson().encode() : ar.cause().getMessage());
+              }
+              vertx.setTimer(PUBLISH_RETRY_MS, t -> publishWhenReady(http, false));
+            });
+  }
+
   private Future<Void> publish(HttpConfig http) {
     String nodeId = ClusterMembership.of(vertx).nodeId();
     return discovery
         .publish(Endpoint.record(identity, http.publicHost(), port, nodeId))
-        .onSuccess(record -> published = record)
-        .mapEmpty();
+        .compose(
+            record -> {
+              synchronized (this) {
+                if (withdrawal == null) {
+                  published = record;
+                  LOG.info("Published {} at {}:{}", identity.service(), http.publicHost(), port);
+                  return Future.<Void>succeededFuture();
+                }
+              }
+              // Stopping began while the record was on its way: take it back.
+              return discovery.unpublish(record.getRegistration());
+            });
+  }
+
+  private synchronized boolean withdrawing() {
+    return withdrawal != null;
   }
 
   /** Not ready, record removed, a moment for callers to notice; once, however often asked. */

@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Upstreams {
 
+  /** Only services the route table forwards to need breakers here. */
+  private static final java.util.Set<String> ROUTED = java.util.Set.copyOf(RouteTable.services());
+
   private final Vertx vertx;
   private final GatewayConfig.Upstream config;
   private final MeterRegistry registry;
@@ -87,6 +90,9 @@ public final class Upstreams {
     Map<String, List<UpstreamInstance>> next = new HashMap<>();
     view.forEach(
         (service, endpoints) -> {
+          if (!ROUTED.contains(service)) {
+            return;
+          }
           for (Endpoint endpoint : endpoints) {
             seen.add(endpoint.registration());
             UpstreamInstance instance =
@@ -124,7 +130,7 @@ public final class Upstreams {
         BreakerMetrics.bind(
             registry,
             breaker,
-            Tags.of("service", endpoint.service(), "instance", endpoint.instanceId()));
+            Tags.of("service", endpoint.service(), "instance_id", endpoint.instanceId()));
     return new UpstreamInstance(endpoint, breaker, unbind);
   }
 }
