@@ -1,0 +1,115 @@
+package dev.storefront.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One service's packaged fat jar running as its own JVM, the way the local stack and production run
+ * it. Its output goes to a log file; its HTTP port is read from the port file it writes.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path portFile;
+  private final Path log;
+
+  private ServiceProcess(String name, Process process, Path portFile, Path log) {
+    this.name = name;
+    this.process = process;
+    this.portFile = portFile;
+    this.log = log;
+  }
+
+  static ServiceProcess start(
+      Path root, String module, String name, Path workDir, Map<String, String> env)
+      throws IOException {
+    Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: package the service modules first");
+    }
+    Files.createDirectories(workDir);
+    Path portFile = workDir.resolve(name + ".port");
+    Path log = workDir.resolve(name + ".log");
+    Files.deleteIfExists(portFile);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-jar");
+    command.add(jar.toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("PORT_FILE", portFile.toString());
+    builder.environment().putIfAbsent("VERTICLE_INSTANCES", "2");
+    return new ServiceProcess(name, builder.start(), portFile, log);
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The HTTP port, once the process listens. */
+  int awaitPort(Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      if (Files.exists(portFile)) {
+        String text = Files.readString(portFile).trim();
+        if (!text.isEmpty()) {
+          return Integer.parseInt(text);
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " did not listen within " + timeout + ":\n" + tail());
+  }
+
+  /** SIGKILL: no shutdown hook, no unpublishing, the way a crashed or OOM-killed process goes. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM: the graceful path. */
+  int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+      throw new IllegalStateException(name + " did not stop within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.storefront.system;
+
+import dev.storefront.devstack.DatabaseBootstrap;
+import dev.storefront.devstack.KafkaBroker;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A private Storefront stack for one test class: its own Kafka broker, its own throwaway database
+ * on the local PostgreSQL, its own cluster name and port range, so it never meets a running local
+ * stack or another test.
+ */
+final class TestStack implements AutoCloseable {
+
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Path root;
+  private final Path workDir;
+  private final String database;
+  private final String clusterName;
+  private final int clusterPort;
+  private final KafkaBroker kafka;
+  private final List<ServiceProcess> processes = new ArrayList<>();
+
+  private TestStack(
+      Path root,
+      Path workDir,
+      String database,
+      String clusterName,
+      int clusterPort,
+      KafkaBroker kafka) {
+    this.root = root;
+    this.workDir = workDir;
+    this.database = database;
+    this.clusterName = clusterName;
+    this.clusterPort = clusterPort;
+    this.kafka = kafka;
+  }
+
+  static TestStack start(String testName) throws Exception {
+    Path root = Path.of(System.getProperty("storefront.root", "..")).toAbsolutePath().normalize();
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    Path workDir = root.resolve("system-tests/target/stacks/" + testName + "-" + id);
+    Files.createDirectories(workDir);
+    String database = "storefront_it_" + id;
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("PG_ADMIN_USER", "postgres");
+    new DatabaseBootstrap(DatabaseBootstrap.Settings.fromEnv(env).withDatabase(database)).run();
+    KafkaBroker kafka = KafkaBroker.start(workDir.resolve("kafka"), 0, 0);
+    return new TestStack(root, workDir, database, "it-" + id, freeClusterPort(), kafka);
+  }
+
+  /** Starts {@code service}'s jar as process {@code name}, returning once it listens. */
+  ServiceProcess startService(String service, String name, Map<String, String> extraEnv)
+      throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("STOREFRONT_CLUSTER_NAME", clusterName);
+    env.put("STOREFRONT_CLUSTER_PORT", Integer.toString(clusterPort));
+    env.put("STOREFRONT_CLUSTER_MEMBERS", "127.0.0.1");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("PG_HOST", "127.0.0.1");
+    env.put("PG_DATABASE", database);
+    env.put("HTTP_PORT", "0");
+    env.put("SHUTDOWN_DRAIN_MS", "3000");
+    env.putAll(extraEnv);
+    ServiceProcess process = ServiceProcess.start(root, service + "-verticle", name, workDir, env);
+    processes.add(process);
+    return process;
+  }
+
+  static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+  }
+
+  static void awaitReady(ServiceProcess process, int port) throws Exception {
+    await(
+        process.name() + " ready",
+        Duration.ofSeconds(90),
+        () -> {
+          if (!process.alive()) {
+            throw new AssertionError(process.name() + " died:\n" + process.tail());
+          }
+          try {
+            return get(port, "/health/ready").statusCode() == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
+  private static int freeClusterPort() throws Exception {
+    // A free port well away from the default 5701 range of a local stack; the cluster uses the
+    // next few ports above it too.
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int candidate = 20_000 + (int) (Math.random() * 20_000);
+      try (ServerSocket probe = new ServerSocket(candidate)) {
+        return candidate;
+      } catch (java.io.IOException busy) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port for the cluster");
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ServiceProcess process : processes) {
+      process.close();
+    }
+    kafka.close();
+    try (var admin =
+        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
+      admin
+          .createStatement()
+          .execute(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                  + database
+                  + "'");
+      admin.createStatement().execute("DROP DATABASE IF EXISTS " + database);
+    }
+  }
+}
