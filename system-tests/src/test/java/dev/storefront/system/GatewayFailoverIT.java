@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -129,6 +130,34 @@ class GatewayFailoverIT {
       assertThat(load.failures).as("failed requests: %s", load.failureSamples).isEmpty();
     }
     assertThat(catalogInstances()).hasSize(1);
+  }
+
+  @Test
+  @Order(4)
+  void metricsOutputPassesPromtool() throws Exception {
+    Assumptions.assumeTrue(onPath("promtool"), "promtool is not installed");
+    for (int port : new int[] {gatewayPort, catalogA.awaitPort(Duration.ofSeconds(1))}) {
+      HttpResponse<String> metrics = TestStack.get(port, "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("vertx_http_server_requests_total", "jvm_memory_used_bytes");
+      Process check =
+          new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+      try (var in = check.getOutputStream()) {
+        in.write(metrics.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      String output =
+          new String(
+              check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(check.waitFor()).as("promtool on port %d said: %s", port, output).isZero();
+    }
+    assertThat(TestStack.get(gatewayPort, "/metrics").body())
+        .contains("storefront_circuit_breaker_state{breaker=\"catalog@");
+  }
+
+  private static boolean onPath(String tool) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool)));
   }
 
   private static String servedBy(HttpResponse<String> response) {
