@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +37,8 @@ public final class ServiceDirectory {
   private MessageConsumer<JsonObject> announcements;
   private Runnable stopMembershipEvents = () -> {};
   private long resyncTimer = -1;
+  private boolean resyncing;
+  private boolean resyncAgain;
 
   public ServiceDirectory(Vertx vertx, ServiceDiscovery discovery) {
     this.vertx = vertx;
@@ -93,18 +94,26 @@ public final class ServiceDirectory {
         .mapEmpty();
   }
 
+  /**
+   * Announcements say that something changed, but vertx-service-discovery sends them without the
+   * record's registration id, so they cannot be applied one by one: re-read the store instead,
+   * merging announcements that arrive while a re-read is under way into one more re-read.
+   */
   private void onAnnouncement(JsonObject json) {
-    Record record = new Record(json);
-    Endpoint endpoint = Endpoint.from(record);
-    if (endpoint == null) {
+    if (resyncing) {
+      resyncAgain = true;
       return;
     }
-    if (Endpoint.up(record)) {
-      byRegistration.put(endpoint.registration(), endpoint);
-    } else {
-      byRegistration.remove(endpoint.registration());
-    }
-    publishView();
+    resyncing = true;
+    resync()
+        .onComplete(
+            ar -> {
+              resyncing = false;
+              if (resyncAgain) {
+                resyncAgain = false;
+                onAnnouncement(json);
+              }
+            });
   }
 
   private void dropMember(String nodeId) {

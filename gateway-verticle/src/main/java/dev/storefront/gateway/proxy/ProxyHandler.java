@@ -117,19 +117,43 @@ public final class ProxyHandler {
         .compose(
             outbound -> {
               attempt.sent = true;
-              long timer =
-                  vertx.setTimer(
-                      config.timeout().toMillis(),
-                      t -> outbound.reset(0, new UpstreamTimeoutException()));
-              Future<HttpClientResponse> response =
-                  hasBody(inbound) ? outbound.send(inbound) : outbound.send();
-              return response
-                  .andThen(ar -> vertx.cancelTimer(timer))
+              // Nothing moving either way for this long ends the exchange, however long the body.
+              outbound.idleTimeout(config.timeout().toMillis());
+              long[] timer = {-1};
+              Future<Void> bodySent;
+              if (hasBody(inbound)) {
+                if (inbound.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+                  outbound.setChunked(true);
+                }
+                // A client that breaks off mid-body must not leave a truncated body looking whole.
+                bodySent =
+                    inbound
+                        .pipe()
+                        .endOnFailure(false)
+                        .to(outbound)
+                        .onFailure(e -> outbound.reset());
+              } else {
+                bodySent = outbound.end();
+              }
+              // The service's time to answer counts from the end of the request body, so a slow
+              // upload to a healthy service is not cut off.
+              bodySent.onSuccess(
+                  v ->
+                      timer[0] =
+                          vertx.setTimer(
+                              config.timeout().toMillis(),
+                              t -> {
+                                attempt.timedOut = true;
+                                outbound.reset(0, new UpstreamTimeoutException());
+                              }));
+              return outbound
+                  .response()
+                  .andThen(ar -> vertx.cancelTimer(timer[0]))
                   .recover(
                       e ->
                           Future.failedFuture(
-                              e instanceof UpstreamTimeoutException
-                                  ? e
+                              attempt.timedOut || isTimeout(e)
+                                  ? new UpstreamTimeoutException()
                                   : new UpstreamIoException(e)))
                   .compose(
                       r -> {
@@ -140,6 +164,12 @@ public final class ProxyHandler {
                             : Future.succeededFuture(r);
                       });
             });
+  }
+
+  private static boolean isTimeout(Throwable e) {
+    return e instanceof java.util.concurrent.TimeoutException
+        || e instanceof io.netty.handler.timeout.TimeoutException
+        || (e.getCause() != null && e.getCause() != e && isTimeout(e.getCause()));
   }
 
   private MultiMap forwardedHeaders(RoutingContext ctx) {
@@ -205,12 +235,17 @@ public final class ProxyHandler {
     return (length != null && !"0".equals(length.trim())) || encoding != null;
   }
 
+  /** Header names listed in any Connection header line, which scope them to one hop. */
   private static Set<String> connectionScoped(MultiMap headers) {
-    String connection = headers.get(HttpHeaders.CONNECTION);
-    if (connection == null) {
-      return Set.of();
+    Set<String> names = new java.util.HashSet<>();
+    for (String line : headers.getAll(HttpHeaders.CONNECTION)) {
+      for (String name : line.split(",")) {
+        if (!name.isBlank()) {
+          names.add(name.trim().toLowerCase(Locale.ROOT));
+        }
+      }
     }
-    return Set.of(connection.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+    return names;
   }
 
   private static RuntimeException toProblem(String service, Throwable failure) {
@@ -226,6 +261,7 @@ public final class ProxyHandler {
   /** Whether this attempt's request left for the instance. */
   private static final class Attempt {
     boolean sent;
+    boolean timedOut;
   }
 
   static final class NotSentException extends RuntimeException {

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
@@ -116,7 +115,8 @@ final class CatalogStandIn {
     return done.future();
   }
 
-  private static void writeFrom(WriteStream<Buffer> out, long from, long total, Promise<Void> done) {
+  private static void writeFrom(
+      WriteStream<Buffer> out, long from, long total, Promise<Void> done) {
     long position = from;
     while (position < total && !out.writeQueueFull()) {
       int size = (int) Math.min(CHUNK, total - position);

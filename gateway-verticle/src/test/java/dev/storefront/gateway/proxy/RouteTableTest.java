@@ -39,7 +39,6 @@ class RouteTableTest {
 
   @Test
   void theServicesAreListedOnceEach() {
-    assertThat(RouteTable.services())
-        .containsExactly("catalog", "cart", "order", "notification");
+    assertThat(RouteTable.services()).containsExactly("catalog", "cart", "order", "notification");
   }
 }
