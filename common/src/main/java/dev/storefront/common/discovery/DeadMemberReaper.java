@@ -59,15 +59,27 @@ public final class DeadMemberReaper {
               if (n > 0) {
                 LOG.info("Removed {} discovery record(s) of departed member {}", n, nodeId);
               }
-            });
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "Could not remove the records of departed member {}: {}",
+                    nodeId,
+                    e.getMessage()));
   }
 
   /** Removes every record whose owner is not a live member. */
   public Future<Integer> sweep() {
-    Set<String> live = membership.memberIds();
     return discovery
-        .getRecords(r -> ownerOf(r) != null && !live.contains(ownerOf(r)), true)
-        .compose(this::unpublishAll)
+        .getRecords(r -> ownerOf(r) != null, true)
+        .compose(
+            records -> {
+              // Members are read after the store, so a member that joined and published while
+              // the store was being read is never mistaken for a departed one.
+              Set<String> live = membership.memberIds();
+              return unpublishAll(
+                  records.stream().filter(r -> !live.contains(ownerOf(r))).toList());
+            })
         .onSuccess(
             n -> {
               if (n > 0) {

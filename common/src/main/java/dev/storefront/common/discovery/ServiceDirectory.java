@@ -38,6 +38,8 @@ public final class ServiceDirectory {
   private Runnable stopMembershipEvents = () -> {};
   private long resyncTimer = -1;
   private boolean resyncing;
+  private long readsStarted;
+  private long lastApplied;
   private boolean resyncAgain;
 
   public ServiceDirectory(Vertx vertx, ServiceDiscovery discovery) {
@@ -78,10 +80,16 @@ public final class ServiceDirectory {
   }
 
   private Future<Void> resync() {
+    long read = ++readsStarted;
     return discovery
         .getRecords(r -> true)
         .onSuccess(
             records -> {
+              // Re-reads overlap; one that started before the last applied read is stale.
+              if (read < lastApplied) {
+                return;
+              }
+              lastApplied = read;
               byRegistration.clear();
               records.stream()
                   .filter(Endpoint::up)

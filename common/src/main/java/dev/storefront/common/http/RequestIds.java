@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 public final class RequestIds {
 
   public static final String HEADER = "X-Request-Id";
-  private static final Object KEY = new Object();
   private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private RequestIds() {}
@@ -40,18 +39,14 @@ public final class RequestIds {
   public static void bind(String id) {
     Context context = Vertx.currentContext();
     if (context instanceof ContextInternal internal && internal.isDuplicate()) {
-      internal.localContextData().put(KEY, id);
+      context.putLocal(RequestIdStorage.REQUEST_ID, id);
     }
   }
 
   /** The id of the request being handled on this thread, or null outside a request. */
   public static String current() {
     Context context = Vertx.currentContext();
-    if (context instanceof ContextInternal internal) {
-      Object id = internal.localContextData().get(KEY);
-      return id == null ? null : id.toString();
-    }
-    return null;
+    return context == null ? null : context.getLocal(RequestIdStorage.REQUEST_ID);
   }
 
   public static String of(RoutingContext ctx) {

@@ -22,10 +22,14 @@ public final class ServiceRouter {
     return router;
   }
 
-  /** Adds the catch-all 404 and the failure handler; call after the service's own routes. */
+  /**
+   * Adds the failure handler, and problem answers for paths no route matches (404) and for methods
+   * a matched path does not support (405); call after the service's own routes.
+   */
   public static Router complete(Router router) {
-    router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ProblemHandler::handle);
+    router.errorHandler(404, ProblemHandler::handle);
+    router.errorHandler(405, ProblemHandler::handle);
     return router;
   }
 }

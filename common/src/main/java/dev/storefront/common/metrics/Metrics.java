@@ -43,7 +43,7 @@ public final class Metrics {
 
   public static VertxMetricsFactory factory() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(PrometheusNaming.filter());
+    PrometheusNaming.apply(registry);
     return new MicrometerMetricsFactory(registry);
   }
 

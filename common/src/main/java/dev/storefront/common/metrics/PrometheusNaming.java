@@ -1,34 +1,51 @@
 package dev.storefront.common.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
-import java.util.Map;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.Set;
 
 /**
- * Renames the few Micrometer binder meters whose Prometheus names break Prometheus's own naming
- * rules ({@code promtool check metrics}): abbreviated units and a gauge ending in {@code _count}.
+ * Keeps the scrape clean for {@code promtool check metrics}: Micrometer's binders report JIT
+ * compilation time in milliseconds and process CPU time in nanoseconds, and count CPUs in a gauge
+ * ending in {@code _count}; Prometheus wants seconds and no {@code _count} on gauges. The two time
+ * counters are replaced by the same readings in seconds, the CPU gauge is renamed.
  */
 final class PrometheusNaming {
 
-  /** Meter name to its replacement name and base unit. */
-  private static final Map<String, String[]> RENAMES =
-      Map.of(
-          "jvm.compilation.time", new String[] {"jvm.compilation.time", "milliseconds"},
-          "process.cpu.time", new String[] {"process.cpu.time", "nanoseconds"},
-          "system.cpu.count", new String[] {"system.cpus", null});
+  private static final Set<String> REPLACED = Set.of("jvm.compilation.time", "process.cpu.time");
 
   private PrometheusNaming() {}
 
-  static MeterFilter filter() {
-    return new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        String[] rename = RENAMES.get(id.getName());
-        if (rename == null) {
-          return id;
-        }
-        return id.withName(rename[0]).withBaseUnit(rename[1]);
-      }
-    };
+  static void apply(MeterRegistry registry) {
+    registry
+        .config()
+        .meterFilter(MeterFilter.deny(id -> REPLACED.contains(id.getName())))
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return "system.cpu.count".equals(id.getName()) ? id.withName("system.cpus") : id;
+              }
+            });
+    CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+    if (compilation != null && compilation.isCompilationTimeMonitoringSupported()) {
+      FunctionCounter.builder(
+              "jvm.jit.compilation", compilation, c -> c.getTotalCompilationTime() / 1_000.0)
+          .description("Time the JIT compiler has spent compiling")
+          .baseUnit("seconds")
+          .register(registry);
+    }
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean process) {
+      FunctionCounter.builder("process.cpu", process, p -> Math.max(0, p.getProcessCpuTime()) / 1e9)
+          .description("CPU time used by the process")
+          .baseUnit("seconds")
+          .register(registry);
+    }
   }
 }

@@ -41,6 +41,7 @@ public final class ServiceHost {
   private static final Duration WITHDRAW_GRACE = Duration.ofMillis(500);
 
   private static final long PUBLISH_RETRY_MS = 1_000;
+  private static final long RECORD_CHECK_MS = 10_000;
 
   private final Vertx vertx;
   private final ServiceIdentity identity;
@@ -218,11 +219,37 @@ public final class ServiceHost {
                 if (withdrawal == null) {
                   published = record;
                   LOG.info("Published {} at {}:{}", identity.service(), http.publicHost(), port);
+                  vertx.setTimer(RECORD_CHECK_MS, t -> checkRecord(http));
                   return Future.<Void>succeededFuture();
                 }
               }
               // Stopping began while the record was on its way: take it back.
               return discovery.unpublish(record.getRegistration());
+            });
+  }
+
+  /**
+   * Publishes again should the record have vanished from the store: lost with cluster members that
+   * held it and its backups, or removed by a survivor that took this process for departed.
+   */
+  private void checkRecord(HttpConfig http) {
+    Record mine;
+    synchronized (this) {
+      if (withdrawal != null) {
+        return;
+      }
+      mine = published;
+    }
+    discovery
+        .getRecord(r -> mine.getRegistration().equals(r.getRegistration()), true)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && ar.result() == null) {
+                LOG.warn("Own discovery record is gone from the store; publishing again");
+                publishWhenReady(http, true);
+              } else {
+                vertx.setTimer(RECORD_CHECK_MS, t -> checkRecord(http));
+              }
             });
   }
 

@@ -1,0 +1,143 @@
+package dev.storefront.common.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storefront.common.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** /metrics serves the process's Prometheus registry, fed by Vert.x's own HTTP metrics. */
+@ExtendWith(VertxExtension.class)
+class MetricsEndpointTest {
+
+  private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void startMeteredVertx() {
+    vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(Metrics.options()))
+            .withMetrics(Metrics.factory())
+            .build();
+  }
+
+  @AfterEach
+  void closeVertx(VertxTestContext ctx) {
+    vertx.close().onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void theScrapeCountsServedRequestsByRouteTemplate(VertxTestContext ctx) {
+    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    router.get("/items/:id").handler(rc -> rc.json(rc.pathParam("id")));
+    ServiceRouter.complete(router);
+    WebClient client = WebClient.create(vertx);
+
+    vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
+        .map(HttpServer::actualPort)
+        .compose(
+            port ->
+                client
+                    .get(port, "127.0.0.1", "/items/42")
+                    .send()
+                    .compose(first -> client.get(port, "127.0.0.1", "/metrics").send()))
+        .onComplete(
+            ctx.succeeding(
+                scrape ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(scrape.statusCode()).isEqualTo(200);
+                          assertThat(scrape.getHeader("Content-Type")).startsWith("text/plain");
+                          String text = scrape.bodyAsString();
+                          assertThat(text)
+                              .contains("# TYPE vertx_http_server_requests_total counter")
+                              .containsPattern(
+                                  "vertx_http_server_requests_total\\{[^}]*code=\"200\""
+                                      + "[^}]*route=\"/items/:id\"[^}]*\\} 1\\.0")
+                              // Raw paths would make one time series per item.
+                              .doesNotContain("/items/42");
+                          // The process-wide naming filter applies to the JVM meters too.
+                          assertThat(text)
+                              .contains("system_cpus ")
+                              .doesNotContain("system_cpu_count");
+                          ctx.completeNow();
+                        })));
+  }
+
+  /** promtool itself (Debian's prometheus package) on a real scrape, when the machine has it. */
+  @Test
+  void theScrapePassesPromtool(VertxTestContext ctx) {
+    Assumptions.assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed");
+    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    router.get("/items/:id").handler(rc -> rc.json(rc.pathParam("id")));
+    ServiceRouter.complete(router);
+    WebClient client = WebClient.create(vertx);
+
+    vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
+        .map(HttpServer::actualPort)
+        .compose(
+            port ->
+                client
+                    .get(port, "127.0.0.1", "/items/42")
+                    .send()
+                    .compose(ok -> client.get(port, "127.0.0.1", "/nowhere").send())
+                    .compose(notFound -> client.get(port, "127.0.0.1", "/metrics").send()))
+        .compose(scrape -> vertx.executeBlocking(() -> promtool(scrape.bodyAsString())))
+        .onComplete(
+            ctx.succeeding(
+                complaints ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(complaints).isEmpty();
+                          ctx.completeNow();
+                        })));
+  }
+
+  /** What promtool says about {@code scrape}: nothing when it accepts it. */
+  private static String promtool(String scrape) throws Exception {
+    Process process =
+        new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(scrape.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return "promtool did not finish";
+    }
+    return process.exitValue() == 0
+        ? output.strip()
+        : "exit " + process.exitValue() + ": " + output;
+  }
+
+  @Test
+  void theProjectsOwnMetersGoToTheScrapedRegistry() {
+    assertThat(Metrics.registry()).isInstanceOf(PrometheusMeterRegistry.class);
+  }
+}
