@@ -50,13 +50,16 @@ public final class Metrics {
   /** The process's registry, for the project's own meters; a throwaway one when metrics are off. */
   public static MeterRegistry registry() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
-    return registry != null
-        ? registry
-        : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    if (registry == null) {
+      return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    }
+    PrometheusNaming.bindReplacements(registry);
+    return registry;
   }
 
   /** Serves the registry in Prometheus text format. */
   public static Handler<RoutingContext> scrapeHandler() {
+    registry();
     return PrometheusScrapingHandler.create();
   }
 }

@@ -21,6 +21,7 @@ final class PrometheusNaming {
 
   private PrometheusNaming() {}
 
+  /** The filters; on a new registry, before any meter is registered. */
   static void apply(MeterRegistry registry) {
     registry
         .config()
@@ -32,6 +33,13 @@ final class PrometheusNaming {
                 return "system.cpu.count".equals(id.getName()) ? id.withName("system.cpus") : id;
               }
             });
+  }
+
+  /**
+   * The replacement counters. Registered once Vert.x has set the registry up (it adds filters of
+   * its own), and safe to call again: Micrometer returns the meter already registered.
+   */
+  static void bindReplacements(MeterRegistry registry) {
     CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
     if (compilation != null && compilation.isCompilationTimeMonitoringSupported()) {
       FunctionCounter.builder(

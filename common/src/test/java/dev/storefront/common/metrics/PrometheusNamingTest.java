@@ -96,6 +96,7 @@ class PrometheusNamingTest {
   private static PrometheusMeterRegistry filtered() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrometheusNaming.apply(registry);
+    PrometheusNaming.bindReplacements(registry);
     return registry;
   }
 

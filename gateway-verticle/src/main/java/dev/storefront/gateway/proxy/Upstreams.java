@@ -30,6 +30,7 @@ public final class Upstreams {
   private static final java.util.Set<String> ROUTED = java.util.Set.copyOf(RouteTable.services());
 
   private final Vertx vertx;
+  private final ServiceDirectory directory;
   private final GatewayConfig.Upstream config;
   private final MeterRegistry registry;
   private final Map<String, UpstreamInstance> byRegistration = new HashMap<>();
@@ -42,6 +43,7 @@ public final class Upstreams {
       GatewayConfig.Upstream config,
       MeterRegistry registry) {
     this.vertx = vertx;
+    this.directory = directory;
     this.config = config;
     this.registry = registry;
     directory.onChange(this::reconcile);
@@ -71,17 +73,34 @@ public final class Upstreams {
     return healthy;
   }
 
-  /** What an operator sees: every instance and its breaker. */
+  /**
+   * What an operator sees: every instance discovery knows of, with its breaker where the gateway
+   * forwards to that service.
+   */
   public JsonObject describe() {
     JsonObject all = new JsonObject();
-    byService.forEach(
-        (service, instances) ->
-            all.put(
-                service,
-                new JsonArray(
-                    instances.stream()
-                        .map(i -> i.endpoint().toJson().put("breaker", i.breaker().state().name()))
-                        .toList())));
+    Map<String, UpstreamInstance> balanced = new HashMap<>();
+    byService
+        .values()
+        .forEach(list -> list.forEach(i -> balanced.put(i.endpoint().registration(), i)));
+    directory
+        .all()
+        .forEach(
+            (service, endpoints) ->
+                all.put(
+                    service,
+                    new JsonArray(
+                        endpoints.stream()
+                            .map(
+                                e -> {
+                                  JsonObject json = e.toJson();
+                                  UpstreamInstance instance = balanced.get(e.registration());
+                                  if (instance != null) {
+                                    json.put("breaker", instance.breaker().state().name());
+                                  }
+                                  return json;
+                                })
+                            .toList())));
     return all;
   }
 
