@@ -20,12 +20,22 @@ public final class ProblemHandler {
   public static void handle(RoutingContext ctx) {
     ProblemException problem = toProblem(ctx);
     if (problem.status() >= 500) {
-      LOG.error(
-          "{} {} failed with {}",
-          ctx.request().method(),
-          ctx.normalizedPath(),
-          problem.status(),
-          ctx.failure());
+      if (ctx.failure() instanceof ProblemException) {
+        // A failure the code foresaw and described, such as a dependency that is down.
+        LOG.warn(
+            "{} {} answered {}: {}",
+            ctx.request().method(),
+            ctx.normalizedPath(),
+            problem.status(),
+            problem.detail());
+      } else {
+        LOG.error(
+            "{} {} failed with {}",
+            ctx.request().method(),
+            ctx.normalizedPath(),
+            problem.status(),
+            ctx.failure());
+      }
     }
     if (ctx.response().headWritten()) {
       // Part of a response already left: the only honest signal left is a broken connection.
