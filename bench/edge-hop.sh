@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Measures what the gateway hop costs, side by side on one backend in one run:
+#   direct   wrk -> catalog instance
+#   nginx    wrk -> nginx (reverse proxy, keep-alive upstream) -> the same catalog instance
+#   gateway  wrk -> gateway -> the same catalog instance (only one catalog instance is running)
+# Each target gets the same load (threads, connections, duration); targets are measured in
+# rounds (direct, nginx, gateway, repeated) so machine noise spreads over all three, and the
+# best round of each counts. Prints requests/s, p50 and p99, and ratios against nginx.
+#
+# Usage: bench/edge-hop.sh [--name STACK] [--duration S] [--connections N] [--threads N]
+#                          [--rounds N] [--path PATH]
+# Needs a running stack (./storefront up) with one catalog process; installs wrk and nginx from
+# Debian's packages when they are missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=2 PATH_UNDER_TEST="/api/products?size=10"
+while (($#)); do
+  case "$1" in
+    --name) NAME="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --path) PATH_UNDER_TEST="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+STATE="$ROOT/.storefront/$NAME"
+[[ -d "$STATE/ports" ]] || { echo "no stack '$NAME' is running: ./storefront up first" >&2; exit 1; }
+mapfile -t catalog_ports < <(cat "$STATE"/ports/catalog-*.port 2>/dev/null)
+((${#catalog_ports[@]} == 1)) || { echo "run exactly one catalog process (./storefront scale catalog 1)" >&2; exit 1; }
+CATALOG_PORT="${catalog_ports[0]}"
+GATEWAY_PORT="$(cat "$STATE/ports/gateway-1.port")"
+
+for tool in wrk nginx; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "installing $tool"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+  fi
+done
+
+WORK="$(mktemp -d)"
+trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$WORK"' EXIT
+NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+# The same shape as the gateway: one worker per core, a keep-alive pool to the instance.
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes auto;
+error_log $WORK/error.log warn;
+pid $WORK/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream catalog { server 127.0.0.1:$CATALOG_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://catalog;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+CONF
+mkdir -p "$WORK/logs"
+nginx -p "$WORK" -c "$WORK/nginx.conf"
+
+run() { # name port -> "rps p50_ms p99_ms errors"
+  local out
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$2$PATH_UNDER_TEST")"
+  python3 - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def ms(v):
+    n, u = float(re.match(r"([\d.]+)", v).group(1)), re.sub(r"[\d.]", "", v)
+    return n * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+errors = int(m.group(1)) if m else 0
+m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+if m:
+    errors += sum(int(x) for x in m.groups())
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors}")
+PY
+}
+
+echo "Backend: catalog on :$CATALOG_PORT, path $PATH_UNDER_TEST; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s)"
+# Warm up every path (JIT, pools) before measuring.
+for port in "$CATALOG_PORT" "$NGINX_PORT" "$GATEWAY_PORT"; do
+  wrk -t1 -c8 -d3s "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
+done
+declare -A best
+for ((r = 1; r <= ROUNDS; r++)); do
+  for target in direct:"$CATALOG_PORT" nginx:"$NGINX_PORT" gateway:"$GATEWAY_PORT"; do
+    name="${target%%:*}"
+    result="$(run "$name" "${target##*:}")"
+    echo "  round $r  $(printf '%-8s' "$name") $result  (rps p50_ms p99_ms errors)"
+    prev="${best[$name]:-0 0 0 0}"
+    if (( ${result%% *} > ${prev%% *} )); then best[$name]="$result"; fi
+  done
+done
+
+python3 - "${best[direct]}" "${best[nginx]}" "${best[gateway]}" <<'PY'
+import sys
+rows = dict(zip(["direct", "nginx", "gateway"], [list(map(float, a.split())) for a in sys.argv[1:]]))
+print()
+print(f"{'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+for name, (rps, p50, p99, err) in rows.items():
+    print(f"{name:<8} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {err:>7.0f}")
+g, n = rows["gateway"], rows["nginx"]
+print()
+print(f"gateway/nginx throughput: {g[0] / n[0]:.2f}x   p50: {g[1] / n[1]:.2f}x   p99: {g[2] / n[2]:.2f}x")
+print(f"gateway/direct throughput: {g[0] / rows['direct'][0]:.2f}x")
+PY
