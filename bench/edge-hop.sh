@@ -29,10 +29,12 @@ done
 
 STATE="$ROOT/.storefront/$NAME"
 [[ -d "$STATE/ports" ]] || { echo "no stack '$NAME' is running: ./storefront up first" >&2; exit 1; }
-mapfile -t catalog_ports < <(cat "$STATE"/ports/catalog-*.port 2>/dev/null)
-((${#catalog_ports[@]} == 1)) || { echo "run exactly one catalog process (./storefront scale catalog 1)" >&2; exit 1; }
-CATALOG_PORT="${catalog_ports[0]}"
 GATEWAY_PORT="$(cat "$STATE/ports/gateway-1.port")"
+# The instance the gateway balances over, as discovery knows it.
+CATALOG_PORT="$(curl -sf "http://127.0.0.1:$GATEWAY_PORT/ops/instances" | python3 -c '
+import json, sys
+catalog = json.load(sys.stdin).get("catalog", [])
+sys.exit("run exactly one catalog process (./storefront scale catalog 1)") if len(catalog) != 1 else print(catalog[0]["port"])')"
 
 for tool in wrk nginx; do
   if ! command -v "$tool" >/dev/null; then
@@ -74,6 +76,8 @@ run() { # name port -> "rps p50_ms p99_ms errors"
   python3 - "$out" <<'PY'
 import re, sys
 out = sys.argv[1]
+if "50%" not in out or "Requests/sec" not in out:
+    sys.exit("wrk gave no latency distribution:\n" + out)
 def ms(v):
     n, u = float(re.match(r"([\d.]+)", v).group(1)), re.sub(r"[\d.]", "", v)
     return n * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]

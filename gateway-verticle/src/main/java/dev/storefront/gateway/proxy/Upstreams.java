@@ -144,7 +144,10 @@ public final class Upstreams {
                 .setResetTimeout(config.breakerReset().toMillis())
                 // The proxy times requests itself, so it can cancel them.
                 .setTimeout(-1)
-                .setFailuresRollingWindow(10_000));
+                .setFailuresRollingWindow(10_000)
+                // Breaker state reaches operators through Micrometer; the event-bus notifications
+                // (and the per-call latency bookkeeping behind them) would only cost time.
+                .setNotificationAddress(null));
     Runnable unbind =
         BreakerMetrics.bind(
             registry,
