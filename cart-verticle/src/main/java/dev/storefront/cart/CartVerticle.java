@@ -37,7 +37,7 @@ public class CartVerticle extends VerticleBase {
             identity,
             config.http(),
             health,
-            v -> ServiceRouter.complete(ServiceRouter.create(v, health)))
+            v -> ServiceRouter.complete(ServiceRouter.withIdentity(v, health, env, "/api/*")))
         .onSuccess(h -> host = h);
   }
 

@@ -46,7 +46,7 @@ public class CatalogVerticle extends VerticleBase {
                   identity,
                   config.http(),
                   health,
-                  v -> CatalogRouter.create(v, health, identity, products));
+                  v -> CatalogRouter.create(v, health, env, identity, products));
             })
         .onSuccess(h -> host = h);
   }

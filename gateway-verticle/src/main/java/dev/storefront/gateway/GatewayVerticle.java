@@ -6,7 +6,10 @@ import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.http.Health;
 import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.runtime.ServiceHost;
+import dev.storefront.gateway.auth.EdgeSecurity;
 import dev.storefront.gateway.config.GatewayConfig;
+import dev.storefront.gateway.edge.EdgeConfig;
+import dev.storefront.gateway.edge.RequestLimits;
 import dev.storefront.gateway.http.GatewayRouter;
 import dev.storefront.gateway.proxy.Upstreams;
 import io.vertx.core.Future;
@@ -33,16 +36,26 @@ public class GatewayVerticle extends VerticleBase {
     ServiceIdentity identity = ServiceIdentity.create(GatewayConfig.SERVICE, getClass());
     GatewayConfig config = GatewayConfig.from(env);
     Health health = new Health(vertx);
-    host = ServiceHost.create(vertx, identity, health);
+    EdgeConfig edge = EdgeConfig.from(env);
+    RequestLimits limits = new RequestLimits(edge);
+    host =
+        ServiceHost.create(vertx, identity, health)
+            .withServerOptions(limits::applyTo)
+            .withInvalidRequestHandler(RequestLimits.invalidRequestHandler());
     Upstreams upstreams =
         new Upstreams(vertx, host.directory(), config.upstream(), Metrics.registry());
     return Postgres.start(vertx, config.db(), config.http().instances(), health)
         .compose(
             p -> {
               pool = p;
-              return host.start(
-                  config.http(), v -> GatewayRouter.create(v, health, upstreams, config));
-            });
+              return EdgeSecurity.start(vertx, env, p);
+            })
+        .compose(
+            security ->
+                host.start(
+                    config.http(),
+                    v ->
+                        GatewayRouter.create(v, health, upstreams, config, edge, security::mount)));
   }
 
   @Override

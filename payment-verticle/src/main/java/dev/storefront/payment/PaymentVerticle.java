@@ -44,7 +44,8 @@ public class PaymentVerticle extends VerticleBase {
                   identity,
                   config.http(),
                   health,
-                  v -> ServiceRouter.complete(ServiceRouter.create(v, health)));
+                  v ->
+                      ServiceRouter.complete(ServiceRouter.withIdentity(v, health, env, "/api/*")));
             })
         .onSuccess(h -> host = h);
   }

@@ -2,6 +2,7 @@ package dev.storefront.catalog.http;
 
 import dev.storefront.catalog.model.Page;
 import dev.storefront.catalog.repository.ProductRepository;
+import dev.storefront.common.config.Env;
 import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.http.Health;
 import dev.storefront.common.http.Problems;
@@ -26,9 +27,10 @@ public final class CatalogRouter {
   }
 
   public static Router create(
-      Vertx vertx, Health health, ServiceIdentity identity, ProductRepository products) {
+      Vertx vertx, Health health, Env env, ServiceIdentity identity, ProductRepository products) {
     CatalogRouter handlers = new CatalogRouter(products);
-    Router router = ServiceRouter.create(vertx, health);
+    // Product reads are public; the caller, when the gateway vouches for one, is still known.
+    Router router = ServiceRouter.withIdentity(vertx, health, env);
     router
         .route("/api/*")
         .handler(

@@ -1,6 +1,8 @@
 package dev.storefront.common.http;
 
+import dev.storefront.common.config.Env;
 import dev.storefront.common.metrics.Metrics;
+import dev.storefront.common.security.InternalIdentity;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -19,6 +21,19 @@ public final class ServiceRouter {
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(Metrics.scrapeHandler());
+    return router;
+  }
+
+  /**
+   * {@link #create}, plus the caller's identity as the gateway vouched for it ({@link
+   * InternalIdentity}); under each of {@code protectedPaths} a request without one gets 401.
+   */
+  public static Router withIdentity(Vertx vertx, Health health, Env env, String... protectedPaths) {
+    Router router = create(vertx, health);
+    router.route().handler(InternalIdentity.create(vertx, env));
+    for (String path : protectedPaths) {
+      router.route(path).handler(InternalIdentity.required());
+    }
     return router;
   }
 

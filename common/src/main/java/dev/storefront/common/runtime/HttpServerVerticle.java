@@ -1,9 +1,11 @@
 package dev.storefront.common.runtime;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ final class HttpServerVerticle extends VerticleBase {
 
   private final Function<io.vertx.core.Vertx, Router> routerFactory;
   private final HttpServerOptions options;
+  private final Handler<HttpServerRequest> invalidRequestHandler;
   private final Duration drainTimeout;
   private final Supplier<Future<Void>> beforeDrain;
   private HttpServer server;
@@ -26,10 +29,12 @@ final class HttpServerVerticle extends VerticleBase {
   HttpServerVerticle(
       Function<io.vertx.core.Vertx, Router> routerFactory,
       HttpServerOptions options,
+      Handler<HttpServerRequest> invalidRequestHandler,
       Duration drainTimeout,
       Supplier<Future<Void>> beforeDrain) {
     this.routerFactory = routerFactory;
     this.options = options;
+    this.invalidRequestHandler = invalidRequestHandler;
     this.drainTimeout = drainTimeout;
     this.beforeDrain = beforeDrain;
   }
@@ -37,6 +42,9 @@ final class HttpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    if (invalidRequestHandler != null) {
+      server.invalidRequestHandler(invalidRequestHandler);
+    }
     return server.listen();
   }
 

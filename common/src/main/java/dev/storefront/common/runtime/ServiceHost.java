@@ -13,8 +13,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,8 @@ public final class ServiceHost {
   private final ServiceDiscovery discovery;
   private final ServiceDirectory directory;
   private final DeadMemberReaper reaper;
+  private UnaryOperator<HttpServerOptions> serverOptions = UnaryOperator.identity();
+  private Handler<HttpServerRequest> invalidRequestHandler;
   private Record published;
   private Future<Void> withdrawal;
   private int port;
@@ -87,6 +92,18 @@ public final class ServiceHost {
                 ? Future.succeededFuture()
                 : Future.failedFuture("not a running member of the cluster"));
     return new ServiceHost(vertx, identity, health);
+  }
+
+  /** Adjusts the HTTP server options (limits, timeouts) before the servers start. */
+  public ServiceHost withServerOptions(UnaryOperator<HttpServerOptions> adjust) {
+    this.serverOptions = adjust;
+    return this;
+  }
+
+  /** Answers requests the HTTP codec rejects (too long a line, too large headers) itself. */
+  public ServiceHost withInvalidRequestHandler(Handler<HttpServerRequest> handler) {
+    this.invalidRequestHandler = handler;
+    return this;
   }
 
   /** {@link #create} then {@link #start(HttpConfig, Function)}. */
@@ -160,19 +177,24 @@ public final class ServiceHost {
   private Future<Integer> deployServers(
       HttpConfig http, Function<Vertx, Router> routerFactory, int listenPort, int count) {
     HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(http.host())
-            .setPort(listenPort)
-            .setTcpNoDelay(true)
-            .setCompressionSupported(true)
-            .setIdleTimeout(60);
+        serverOptions.apply(
+            new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(listenPort)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(true)
+                .setIdleTimeout(60));
     HttpServerVerticle[] last = new HttpServerVerticle[1];
     return vertx
         .deployVerticle(
             () -> {
               last[0] =
                   new HttpServerVerticle(
-                      routerFactory, options, http.drainTimeout(), this::withdraw);
+                      routerFactory,
+                      options,
+                      invalidRequestHandler,
+                      http.drainTimeout(),
+                      this::withdraw);
               return last[0];
             },
             new DeploymentOptions().setInstances(count))

@@ -2,15 +2,24 @@ package dev.storefront.gateway.http;
 
 import dev.storefront.common.http.Health;
 import dev.storefront.common.http.ServiceRouter;
+import dev.storefront.common.security.Caller;
 import dev.storefront.gateway.config.GatewayConfig;
+import dev.storefront.gateway.edge.Cors;
+import dev.storefront.gateway.edge.EdgeConfig;
+import dev.storefront.gateway.edge.RateLimiter;
+import dev.storefront.gateway.edge.RequestLimits;
+import dev.storefront.gateway.edge.SecurityHeaders;
 import dev.storefront.gateway.proxy.ProxyHandler;
 import dev.storefront.gateway.proxy.RouteTable;
 import dev.storefront.gateway.proxy.Upstreams;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /** The edge: operations endpoints, then every public resource path forwarded to its service. */
@@ -18,8 +27,18 @@ public final class GatewayRouter {
 
   private GatewayRouter() {}
 
+  /**
+   * The handler chain, in order: request id, health and metrics (common); security headers and CORS
+   * (so even refusals carry them); the request time limit and body size; authentication; the rate
+   * limit (per account when authenticated); the auth endpoints; the proxied resources.
+   */
   public static Router create(
-      Vertx vertx, Health health, Upstreams upstreams, GatewayConfig config) {
+      Vertx vertx,
+      Health health,
+      Upstreams upstreams,
+      GatewayConfig config,
+      EdgeConfig edge,
+      BiConsumer<Router, Handler<RoutingContext>> security) {
     // One client per event loop: its keep-alive pools stay on the loop that uses them.
     HttpClient client =
         vertx.createHttpClient(
@@ -29,9 +48,19 @@ public final class GatewayRouter {
                 .setKeepAliveTimeout(30)
                 .setName("gateway-upstream"),
             new PoolOptions().setHttp1MaxSize(config.upstream().poolSize()));
-    ProxyHandler proxy = new ProxyHandler(vertx, client, upstreams, config.upstream());
+    ProxyHandler proxy =
+        new ProxyHandler(vertx, client, upstreams, config.upstream(), edge.maxBodyBytes());
+    RequestLimits limits = new RequestLimits(edge);
 
     Router router = ServiceRouter.create(vertx, health);
+    router.route().handler(new SecurityHeaders(edge));
+    router.route().handler(new Cors(edge));
+    router.route().handler(limits.timeout());
+    router.route().handler(limits.bodySize());
+    // Authentication, then the rate limit, then the auth endpoints (see EdgeSecurity.mount).
+    security.accept(
+        router,
+        RateLimiter.create(vertx, edge, ctx -> Caller.of(ctx).map(Caller::accountId).orElse(null)));
     router.get("/ops/instances").handler(ctx -> ctx.json(upstreams.describe()));
     for (RouteTable.Route route : RouteTable.ROUTES) {
       router

@@ -3,6 +3,7 @@ package dev.storefront.gateway.proxy;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.RequestIds;
 import dev.storefront.gateway.config.GatewayConfig;
+import dev.storefront.gateway.edge.LimitedBody;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -53,13 +54,19 @@ public final class ProxyHandler {
   private final HttpClient client;
   private final Upstreams upstreams;
   private final GatewayConfig.Upstream config;
+  private final long maxBodyBytes;
 
   public ProxyHandler(
-      Vertx vertx, HttpClient client, Upstreams upstreams, GatewayConfig.Upstream config) {
+      Vertx vertx,
+      HttpClient client,
+      Upstreams upstreams,
+      GatewayConfig.Upstream config,
+      long maxBodyBytes) {
     this.vertx = vertx;
     this.client = client;
     this.upstreams = upstreams;
     this.config = config;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   public void forward(RoutingContext ctx, String service) {
@@ -85,6 +92,12 @@ public final class ProxyHandler {
         .onSuccess(response -> relay(ctx, response))
         .onFailure(
             failure -> {
+              if (attempt.body != null && attempt.body.exceeded()) {
+                // The client's body outgrew the limit on the way: its fault, not the instance's.
+                ctx.request().resume();
+                fail(ctx, attempt.body.problem());
+                return;
+              }
               if (failure instanceof UpstreamServerError error) {
                 relay(ctx, error.response);
                 return;
@@ -96,7 +109,7 @@ public final class ProxyHandler {
                 return;
               }
               ctx.request().resume();
-              ctx.fail(toProblem(service, failure));
+              fail(ctx, toProblem(service, failure));
             });
   }
 
@@ -126,8 +139,10 @@ public final class ProxyHandler {
                   outbound.setChunked(true);
                 }
                 // A client that breaks off mid-body must not leave a truncated body looking whole.
+                attempt.body = LimitedBody.of(inbound, maxBodyBytes);
                 bodySent =
-                    inbound
+                    attempt
+                        .body
                         .pipe()
                         .endOnFailure(false)
                         .to(outbound)
@@ -197,8 +212,20 @@ public final class ProxyHandler {
     return headers;
   }
 
+  /** Fails the request unless the edge already answered it (its time limit, say). */
+  private static void fail(RoutingContext ctx, Throwable problem) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.fail(problem);
+    }
+  }
+
   private void relay(RoutingContext ctx, HttpClientResponse response) {
     var outbound = ctx.response();
+    if (outbound.ended() || outbound.closed()) {
+      // The edge answered already (its time limit) or the client left: drop the late answer.
+      response.request().reset();
+      return;
+    }
     outbound.setStatusCode(response.statusCode()).setStatusMessage(response.statusMessage());
     Set<String> connectionScoped = connectionScoped(response.headers());
     response
@@ -262,6 +289,7 @@ public final class ProxyHandler {
   private static final class Attempt {
     boolean sent;
     boolean timedOut;
+    LimitedBody body;
   }
 
   static final class NotSentException extends RuntimeException {

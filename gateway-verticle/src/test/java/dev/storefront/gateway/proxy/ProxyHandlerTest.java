@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storefront.common.cluster.ClusterMembership;
 import dev.storefront.common.config.DatabaseConfig;
+import dev.storefront.common.config.Env;
 import dev.storefront.common.config.HttpConfig;
 import dev.storefront.common.discovery.Endpoint;
 import dev.storefront.common.discovery.ServiceDirectory;
 import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.http.Health;
 import dev.storefront.gateway.config.GatewayConfig;
+import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.http.GatewayRouter;
 import dev.storefront.gateway.proxy.CatalogStandIn.Behaviour;
 import dev.storefront.gateway.proxy.CatalogStandIn.Received;
@@ -630,7 +632,21 @@ class ProxyHandlerTest {
               upstreams = new Upstreams(vertx, directory, upstream, registry);
               return vertx
                   .createHttpServer()
-                  .requestHandler(GatewayRouter.create(vertx, new Health(vertx), upstreams, config))
+                  .requestHandler(
+                      GatewayRouter.create(
+                          vertx,
+                          new Health(vertx),
+                          upstreams,
+                          config,
+                          // The proxy is under test here: no limits in the way, no authentication.
+                          EdgeConfig.from(
+                              Env.of(
+                                  Map.of(
+                                      "RATE_LIMITS", "off",
+                                      "MAX_BODY_BYTES", String.valueOf(64 * 1024 * 1024),
+                                      "REQUEST_TIMEOUT_MS", "60000"))),
+                          (router, afterAuthentication) ->
+                              router.route("/api/*").handler(afterAuthentication)))
                   .listen(0, HOST);
             })
         .compose(

@@ -1,0 +1,99 @@
+package dev.storefront.gateway.auth;
+
+import dev.storefront.common.config.Env;
+import dev.storefront.common.security.EcKeys.SigningKey;
+import dev.storefront.common.security.InternalTokens;
+import dev.storefront.gateway.identity.AccountRepository;
+import dev.storefront.gateway.identity.Accounts;
+import dev.storefront.gateway.identity.IdentityConfig;
+import dev.storefront.gateway.identity.PasswordHasher;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Accounts, tokens and authorization at the edge, in one piece to wire in. Keys are loaded once per
+ * process by {@link #start}; {@link #mount} gives each router (one per event loop) its own signer
+ * and verifier, since vertx-auth-jwt serialises signing and checking per key object.
+ *
+ * <pre>
+ *   EdgeSecurity.start(vertx, env, pool)                  // in GatewayVerticle.start, after the pool
+ *   security.mount(router)                                // in GatewayRouter, before the proxy routes
+ * </pre>
+ */
+public final class EdgeSecurity {
+
+  private final Vertx vertx;
+  private final IdentityConfig config;
+  private final TokenIssuer.Keys keys;
+  private final SigningKey internalKey;
+  private final AccountRepository repository;
+  private final PasswordHasher hasher;
+
+  private EdgeSecurity(
+      Vertx vertx,
+      IdentityConfig config,
+      TokenIssuer.Keys keys,
+      SigningKey internalKey,
+      AccountRepository repository,
+      PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.config = config;
+    this.keys = keys;
+    this.internalKey = internalKey;
+    this.repository = repository;
+    this.hasher = hasher;
+  }
+
+  /** Reads {@link IdentityConfig} from {@code env} and loads (or shares) the signing keys. */
+  public static Future<EdgeSecurity> start(Vertx vertx, Env env, Pool pool) {
+    IdentityConfig config = IdentityConfig.from(env);
+    return TokenIssuer.Keys.load(vertx, config)
+        .compose(
+            keys ->
+                InternalTokens.signingKey(vertx, env)
+                    .map(
+                        internal ->
+                            new EdgeSecurity(
+                                vertx,
+                                config,
+                                keys,
+                                internal,
+                                new AccountRepository(pool),
+                                new PasswordHasher(vertx))));
+  }
+
+  /**
+   * Mounts the edge authenticator on every {@code /api/*} path, then {@code afterAuthentication}
+   * (which may rely on the caller being known, such as a per-account rate limit), then the auth
+   * endpoints, so that logins are limited too. Call after {@code ServiceRouter.create} and before
+   * the proxy routes.
+   */
+  public Router mount(Router router, Handler<RoutingContext> afterAuthentication) {
+    TokenIssuer tokens = new TokenIssuer(vertx, keys);
+    router.route("/api/*").handler(authenticator(tokens));
+    router.route("/api/*").handler(afterAuthentication);
+    new AuthRoutes(new Accounts(repository, hasher, config), repository, tokens).mount(router);
+    return router;
+  }
+
+  /** An authenticator with its own signer and verifier, for one event loop. */
+  public EdgeAuthenticator authenticator() {
+    return authenticator(new TokenIssuer(vertx, keys));
+  }
+
+  private EdgeAuthenticator authenticator(TokenIssuer tokens) {
+    return new EdgeAuthenticator(tokens, new InternalTokens.Issuer(vertx, internalKey));
+  }
+
+  public TokenIssuer.Keys keys() {
+    return keys;
+  }
+
+  public IdentityConfig config() {
+    return config;
+  }
+}

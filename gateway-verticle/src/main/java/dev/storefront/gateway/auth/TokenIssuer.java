@@ -1,0 +1,133 @@
+package dev.storefront.gateway.auth;
+
+import dev.storefront.common.security.Caller;
+import dev.storefront.common.security.EcKeys;
+import dev.storefront.common.security.EcKeys.SigningKey;
+import dev.storefront.common.security.EcKeys.VerificationKey;
+import dev.storefront.common.security.InternalTokens;
+import dev.storefront.common.security.TokenSigner;
+import dev.storefront.common.security.TokenVerifier;
+import dev.storefront.gateway.identity.IdentityConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Access tokens: ES256 JWTs with {@code kid}, {@code iss} {@value #ISSUER}, {@code sub} (account
+ * id), {@code email}, {@code roles}, {@code iat}, {@code exp}. Signs with the current key; verifies
+ * with the current key and any previous ones (rotation), and publishes all of them as a JWKS.
+ *
+ * <p>Rotation: configure the new private key (and its {@code JWT_KEY_ID}); move the old public key
+ * into {@code JWT_PREVIOUS_PUBLIC_KEYS_PEM} (and its id into {@code JWT_PREVIOUS_KEY_IDS}) for at
+ * least {@code JWT_TTL_S}; then drop it. Clients keep a session alive with {@code POST
+ * /api/auth/refresh} before their token expires, or log in again.
+ */
+public final class TokenIssuer {
+
+  public static final String ISSUER = "storefront";
+
+  /** Entry of the development signing key in {@link InternalTokens#KEYS_MAP}. */
+  static final String DEV_KEY_ENTRY = "jwt-dev";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenIssuer.class);
+
+  private final TokenSigner signer;
+  private final TokenVerifier verifier;
+  private final List<VerificationKey> keys;
+  private final Duration ttl;
+
+  /** An access token and its lifetime in seconds. */
+  public record AccessToken(String token, long expiresIn) {
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("access_token", token)
+          .put("token_type", "Bearer")
+          .put("expires_in", expiresIn);
+    }
+  }
+
+  /** An issuer over keys loaded once per process; cheap, so one per event loop. */
+  public TokenIssuer(Vertx vertx, Keys keys) {
+    List<VerificationKey> all = new ArrayList<>();
+    all.add(keys.current().verification());
+    keys.previous().stream().filter(k -> !k.kid().equals(keys.current().kid())).forEach(all::add);
+    this.keys = List.copyOf(all);
+    this.ttl = keys.ttl();
+    this.signer = new TokenSigner(vertx, keys.current(), ISSUER, null);
+    this.verifier = new TokenVerifier(vertx, this.keys, ISSUER, null);
+  }
+
+  /** The signing key, the keys that still verify, and the lifetime of a token. */
+  public record Keys(SigningKey current, List<VerificationKey> previous, Duration ttl) {
+
+    /**
+     * From the configuration, or else the cluster's development key: the first gateway to start
+     * generates it and every other gateway of the cluster takes the same, so a token from one is
+     * good at all.
+     */
+    public static Future<Keys> load(Vertx vertx, IdentityConfig config) {
+      List<VerificationKey> previous = previousKeys(config);
+      if (config.privateKeyPem() != null) {
+        SigningKey key = EcKeys.fromPrivatePem(config.privateKeyPem(), config.keyId());
+        return Future.succeededFuture(new Keys(key, previous, config.accessTokenTtl()));
+      }
+      SigningKey candidate = EcKeys.generate();
+      return vertx
+          .sharedData()
+          .<String, String>getAsyncMap(InternalTokens.KEYS_MAP)
+          .compose(map -> sharedKey(map, candidate))
+          .map(
+              key -> {
+                LOG.warn(
+                    "JWT_PRIVATE_KEY_PEM is not set: access tokens are signed with development key"
+                        + " {} kept in the cluster; they stop working once every member of the"
+                        + " cluster has stopped. Set JWT_PRIVATE_KEY_PEM in production",
+                    key.kid());
+                return new Keys(key, previous, config.accessTokenTtl());
+              });
+    }
+  }
+
+  private static Future<SigningKey> sharedKey(AsyncMap<String, String> map, SigningKey candidate) {
+    return map.putIfAbsent(DEV_KEY_ENTRY, candidate.toJson().encode())
+        .map(prior -> prior == null ? candidate : SigningKey.fromJson(new JsonObject(prior)));
+  }
+
+  private static List<VerificationKey> previousKeys(IdentityConfig config) {
+    List<VerificationKey> parsed = EcKeys.publicKeys(config.previousPublicKeysPem());
+    List<VerificationKey> named = new ArrayList<>();
+    for (int i = 0; i < parsed.size(); i++) {
+      String id = i < config.previousKeyIds().size() ? config.previousKeyIds().get(i) : null;
+      VerificationKey key = parsed.get(i);
+      named.add(id == null ? key : new VerificationKey(id, key.publicPem()));
+    }
+    return named;
+  }
+
+  public AccessToken issue(Caller caller) {
+    return new AccessToken(signer.sign(caller.toClaims(), ttl), ttl.toSeconds());
+  }
+
+  /** The caller a valid access token names; else a failed future (InvalidTokenException). */
+  public Future<Caller> authenticate(String token) {
+    return verifier.verify(token).map(Caller::fromClaims);
+  }
+
+  public String currentKeyId() {
+    return signer.key().kid();
+  }
+
+  /** The JWKS document (RFC 7517) of every key that verifies access tokens. */
+  public JsonObject jwks() {
+    JsonArray list = new JsonArray();
+    keys.forEach(k -> list.add(EcKeys.jwk(k.kid(), k.publicPem())));
+    return new JsonObject().put("keys", list);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.storefront.gateway.edge;
+
+import dev.storefront.common.cluster.TokenBucket;
+import dev.storefront.common.http.ProblemException;
+import dev.storefront.common.http.Problems;
+import dev.storefront.common.metrics.Metrics;
+import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Route handler that holds every caller to the rate limit of the path's longest matching prefix,
+ * with token buckets shared through the cluster so the limit holds however many gateways there are.
+ * A caller is the authenticated account when there is one, else the client address; each (limit,
+ * caller) pair has its own bucket.
+ *
+ * <p>Limited responses carry {@code RateLimit-Limit} and {@code RateLimit-Remaining}; a refusal is
+ * a 429 problem with {@code Retry-After}.
+ *
+ * <p>When the bucket store fails or does not answer within {@link EdgeConfig#rateLimitTimeout()},
+ * the request goes through (fail open) and {@code storefront_rate_limit_errors_total} counts it.
+ * Rate limiting protects the services from abuse; refusing every request because the cluster
+ * hiccups would turn a degraded limiter into a full outage for all shoppers, while letting traffic
+ * through for a few moments costs at most some extra load that the breakers and timeouts behind the
+ * gateway already contain.
+ */
+public final class RateLimiter implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+
+  public static final String LIMIT_HEADER = "RateLimit-Limit";
+  public static final String REMAINING_HEADER = "RateLimit-Remaining";
+  public static final String RETRY_AFTER_HEADER = "Retry-After";
+
+  private final EdgeConfig config;
+  private final BucketStore store;
+  private final MeterRegistry registry;
+  private final Function<RoutingContext, String> accountId;
+  private final Counter errors;
+
+  public RateLimiter(
+      EdgeConfig config,
+      BucketStore store,
+      MeterRegistry registry,
+      Function<RoutingContext, String> accountId) {
+    this.config = config;
+    this.store = store;
+    this.registry = registry;
+    this.accountId = accountId;
+    this.errors =
+        Counter.builder("storefront_rate_limit_errors")
+            .description("Requests let through because the rate-limit store failed or was slow")
+            .register(registry);
+  }
+
+  /** Anonymous callers only (keyed by address), the process's registry and store. */
+  public static RateLimiter create(Vertx vertx, EdgeConfig config) {
+    return create(vertx, config, ctx -> null);
+  }
+
+  /**
+   * Callers keyed by {@code accountId} (the authenticated account of a request, or null when it has
+   * none) and else by address; the cluster store when clustered; the process's registry.
+   */
+  public static RateLimiter create(
+      Vertx vertx, EdgeConfig config, Function<RoutingContext, String> accountId) {
+    return new RateLimiter(config, BucketStore.forVertx(vertx), Metrics.registry(), accountId);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var match = config.rateLimitFor(ctx.normalizedPath());
+    if (match.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    RateLimit limit = match.get();
+    HttpServerRequest request = ctx.request();
+    // The decision takes a round trip; keep the body for whoever reads it next.
+    if (!request.isEnded()) {
+      request.pause();
+    }
+    String key = limit.name() + "|" + caller(ctx);
+    long timeout = config.rateLimitTimeout().toMillis();
+    store
+        .take(key, limit)
+        .timeout(Math.max(1, timeout), TimeUnit.MILLISECONDS)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                errors.increment();
+                LOG.warn(
+                    "Rate limit store unavailable, letting the request through: {}",
+                    ar.cause().toString());
+                ctx.next();
+                return;
+              }
+              TokenBucket.Decision decision = ar.result();
+              var response = ctx.response();
+              response.putHeader(LIMIT_HEADER, Long.toString(decision.limit()));
+              response.putHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
+              if (decision.allowed()) {
+                ctx.next();
+                return;
+              }
+              Counter.builder("storefront_rate_limited")
+                  .description("Requests refused with 429 by a rate limit")
+                  .tag("limit", limit.name())
+                  .register(registry)
+                  .increment();
+              long retryAfter = decision.retryAfterSeconds();
+              response.putHeader(RETRY_AFTER_HEADER, Long.toString(retryAfter));
+              ctx.fail(
+                  new ProblemException(
+                      429,
+                      Problems.type("rate-limited"),
+                      Problems.reason(429),
+                      "Too many requests; try again in " + retryAfter + " s",
+                      new JsonObject().put("retryAfter", retryAfter)));
+            });
+  }
+
+  /** The caller's bucket name: its account when authenticated, else its address. */
+  String caller(RoutingContext ctx) {
+    String account = accountId.apply(ctx);
+    if (account != null && !account.isBlank()) {
+      return "account:" + account;
+    }
+    return "address:" + clientAddress(ctx.request(), config.trustForwardedFor());
+  }
+
+  /**
+   * The client's address: the connection's peer, or, behind one trusted proxy, the last
+   * X-Forwarded-For entry, which is the one that proxy added. Entries before it come from the
+   * client and prove nothing.
+   */
+  static String clientAddress(HttpServerRequest request, boolean trustForwardedFor) {
+    if (trustForwardedFor) {
+      String forwarded =
+          request.headers().getAll("X-Forwarded-For").stream().reduce((a, b) -> b).orElse(null);
+      if (forwarded != null) {
+        String[] hops = forwarded.split(",");
+        String last = hops[hops.length - 1].trim();
+        if (!last.isEmpty()) {
+          return last;
+        }
+      }
+    }
+    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+  }
+}

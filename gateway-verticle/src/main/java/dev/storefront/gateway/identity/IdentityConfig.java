@@ -1,0 +1,74 @@
+package dev.storefront.gateway.identity;
+
+import dev.storefront.common.config.ConfigException;
+import dev.storefront.common.config.Env;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Accounts and public tokens. Read once at start:
+ *
+ * <table>
+ *   <tr><td>JWT_TTL_S</td><td>900</td><td>lifetime of an access token, seconds</td></tr>
+ *   <tr><td>JWT_PRIVATE_KEY_PEM</td><td>—</td><td>PKCS#8 PEM of the P-256 key that signs access
+ *   tokens (ES256). Unset: a development key shared through the cluster, lost when the whole
+ *   cluster stops</td></tr>
+ *   <tr><td>JWT_KEY_ID</td><td>the key's RFC 7638 thumbprint</td><td>{@code kid} of that key</td></tr>
+ *   <tr><td>JWT_PREVIOUS_PUBLIC_KEYS_PEM</td><td>—</td><td>public PEMs of keys that signed
+ *   tokens still in circulation (rotation): they verify, never sign</td></tr>
+ *   <tr><td>JWT_PREVIOUS_KEY_IDS</td><td>thumbprints</td><td>comma-separated {@code kid}s of those
+ *   keys, in the same order</td></tr>
+ *   <tr><td>ADMIN_EMAILS</td><td>—</td><td>comma-separated e-mail addresses that get the admin
+ *   role when they register; the only way to an admin account</td></tr>
+ * </table>
+ *
+ * <p>The internal token key ({@code INTERNAL_TOKEN_PRIVATE_KEY_PEM}) is read by {@code
+ * InternalTokens.Issuer}.
+ */
+public record IdentityConfig(
+    Duration accessTokenTtl,
+    String privateKeyPem,
+    String keyId,
+    String previousPublicKeysPem,
+    List<String> previousKeyIds,
+    Set<String> adminEmails) {
+
+  public static IdentityConfig from(Env env) {
+    int ttl = env.positive("JWT_TTL_S", 900);
+    if (ttl > 86_400) {
+      throw new ConfigException("JWT_TTL_S must be at most a day, got " + ttl);
+    }
+    return new IdentityConfig(
+        Duration.ofSeconds(ttl),
+        env.string("JWT_PRIVATE_KEY_PEM", null),
+        env.string("JWT_KEY_ID", null),
+        env.string("JWT_PREVIOUS_PUBLIC_KEYS_PEM", null),
+        env.list("JWT_PREVIOUS_KEY_IDS", ""),
+        env.list("ADMIN_EMAILS", "").stream()
+            .map(e -> e.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet()));
+  }
+
+  public boolean isAdmin(String email) {
+    return adminEmails.contains(email.toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public String toString() {
+    // Never print the private key.
+    return "IdentityConfig[accessTokenTtl="
+        + accessTokenTtl
+        + ", configuredKey="
+        + (privateKeyPem != null)
+        + ", keyId="
+        + keyId
+        + ", previousKeyIds="
+        + previousKeyIds
+        + ", admins="
+        + adminEmails.size()
+        + "]";
+  }
+}

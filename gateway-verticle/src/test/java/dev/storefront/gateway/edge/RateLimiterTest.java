@@ -1,0 +1,328 @@
+package dev.storefront.gateway.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storefront.common.cluster.TokenBucket;
+import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class RateLimiterTest {
+
+  private MeterRegistry registry;
+  private WebClient client;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    registry = new SimpleMeterRegistry();
+    client = WebClient.create(vertx);
+  }
+
+  /** A server whose every route answers 200 "ok" behind {@code limiter}. */
+  private Future<Integer> serve(Vertx vertx, RateLimiter limiter) {
+    Router router =
+        EdgeServer.router(
+            vertx,
+            r -> {
+              r.route().handler(limiter);
+              r.post("/api/echo").handler(BodyHandler.create());
+              r.post("/api/echo").handler(ctx -> ctx.end(ctx.body().buffer()));
+              r.route().handler(ctx -> ctx.end("ok"));
+            });
+    return EdgeServer.start(vertx, router).map(s -> s.actualPort());
+  }
+
+  private RateLimiter limiter(Vertx vertx, Map<String, String> env) {
+    return new RateLimiter(
+        EdgeServer.config(env),
+        LocalBucketStore.of(vertx),
+        registry,
+        ctx -> ctx.request().getHeader("X-Test-Account"));
+  }
+
+  private Future<HttpResponse<Buffer>> get(int port, String path, String... headers) {
+    var request = client.get(port, "127.0.0.1", path);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.putHeader(headers[i], headers[i + 1]);
+    }
+    return request.send();
+  }
+
+  /** Runs the requests one after another, collecting the answers in order. */
+  private static Future<List<HttpResponse<Buffer>>> inOrder(
+      List<Supplier<Future<HttpResponse<Buffer>>>> requests) {
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (var request : requests) {
+      chain = chain.compose(v -> request.get().map(r -> answers.add(r)).mapEmpty());
+    }
+    return chain.map(v -> answers);
+  }
+
+  private static List<Integer> statuses(List<HttpResponse<Buffer>> answers) {
+    return answers.stream().map(HttpResponse::statusCode).toList();
+  }
+
+  @Test
+  void refusesTheRequestAfterTheLimitWithRetryAfter(Vertx vertx, VertxTestContext ctx) {
+    serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=2/1s")))
+        .compose(
+            port ->
+                inOrder(
+                    List.of(
+                        () -> get(port, "/api/products"),
+                        () -> get(port, "/api/products"),
+                        () -> get(port, "/api/products"))))
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(statuses(answers)).containsExactly(200, 200, 429);
+                          assertThat(answers.get(0).getHeader("RateLimit-Limit")).isEqualTo("2");
+                          assertThat(answers.get(0).getHeader("RateLimit-Remaining"))
+                              .isEqualTo("1");
+                          assertThat(answers.get(1).getHeader("RateLimit-Remaining"))
+                              .isEqualTo("0");
+                          var refused = answers.get(2);
+                          assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+                          assertThat(refused.getHeader("RateLimit-Limit")).isEqualTo("2");
+                          assertThat(refused.getHeader("RateLimit-Remaining")).isEqualTo("0");
+                          assertThat(refused.getHeader("Content-Type"))
+                              .isEqualTo("application/problem+json");
+                          assertThat(refused.bodyAsJsonObject().getInteger("status"))
+                              .isEqualTo(429);
+                          assertThat(
+                                  registry
+                                      .counter("storefront_rate_limited", "limit", "/api")
+                                      .count())
+                              .isEqualTo(1.0);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aRefusedCallerIsServedAgainOnceTokensRefill(Vertx vertx, VertxTestContext ctx) {
+    serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=2/1s")))
+        .compose(
+            port ->
+                inOrder(
+                        List.of(
+                            () -> get(port, "/api/a"),
+                            () -> get(port, "/api/a"),
+                            () -> get(port, "/api/a")))
+                    .compose(
+                        first ->
+                            vertx
+                                .timer(1_100)
+                                .compose(
+                                    t ->
+                                        inOrder(
+                                            List.of(
+                                                () -> get(port, "/api/a"),
+                                                () -> get(port, "/api/a"),
+                                                () -> get(port, "/api/a"))))
+                                .map(second -> List.of(statuses(first), statuses(second)))))
+        .onComplete(
+            ctx.succeeding(
+                rounds ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(rounds.get(0)).containsExactly(200, 200, 429);
+                          // A whole window later the bucket is full again, not one token more.
+                          assertThat(rounds.get(1)).containsExactly(200, 200, 429);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void theLongestMatchingPrefixDecidesAndEachLimitHasItsOwnBucket(
+      Vertx vertx, VertxTestContext ctx) {
+    serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=3/60s;/api/auth=1/60s")))
+        .compose(
+            port ->
+                inOrder(
+                    List.of(
+                        () -> get(port, "/api/auth/login"),
+                        () -> get(port, "/api/auth/login"),
+                        () -> get(port, "/api/products"),
+                        () -> get(port, "/api/products/1"),
+                        () -> get(port, "/api"),
+                        () -> get(port, "/api/cart"),
+                        // Not under /api: a prefix matches whole path segments only.
+                        () -> get(port, "/apiary"),
+                        () -> get(port, "/health/live"))))
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(statuses(answers))
+                              .containsExactly(200, 429, 200, 200, 200, 429, 200, 200);
+                          assertThat(answers.get(0).getHeader("RateLimit-Limit")).isEqualTo("1");
+                          assertThat(answers.get(2).getHeader("RateLimit-Limit")).isEqualTo("3");
+                          // 1 per 60 s: the next token is a minute away.
+                          assertThat(answers.get(1).getHeader("Retry-After")).isEqualTo("60");
+                          assertThat(answers.get(6).getHeader("RateLimit-Limit")).isNull();
+                          assertThat(
+                                  registry
+                                      .counter("storefront_rate_limited", "limit", "/api/auth")
+                                      .count())
+                              .isEqualTo(1.0);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void accountsHaveBucketsOfTheirOwnApartFromTheAddress(Vertx vertx, VertxTestContext ctx) {
+    serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=1/60s")))
+        .compose(
+            port ->
+                inOrder(
+                    List.of(
+                        () -> get(port, "/api/cart", "X-Test-Account", "alice"),
+                        () -> get(port, "/api/cart", "X-Test-Account", "alice"),
+                        () -> get(port, "/api/cart", "X-Test-Account", "bob"),
+                        () -> get(port, "/api/cart"),
+                        () -> get(port, "/api/cart"))))
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(statuses(answers)).containsExactly(200, 429, 200, 200, 429);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void forwardedForIsIgnoredUnlessTrusted(Vertx vertx, VertxTestContext ctx) {
+    Future<List<Integer>> untrusted =
+        serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=1/60s")))
+            .compose(
+                port ->
+                    inOrder(
+                        List.of(
+                            () -> get(port, "/api/x", "X-Forwarded-For", "10.0.0.1"),
+                            () -> get(port, "/api/x", "X-Forwarded-For", "10.0.0.2"))))
+            .map(RateLimiterTest::statuses);
+    Future<List<Integer>> trusted =
+        untrusted.compose(
+            u ->
+                serve(
+                        vertx,
+                        limiter(
+                            vertx,
+                            Map.of("RATE_LIMITS", "/api/y=1/60s", "TRUST_FORWARDED_FOR", "true")))
+                    .compose(
+                        port ->
+                            inOrder(
+                                List.of(
+                                    () -> get(port, "/api/y", "X-Forwarded-For", "10.0.0.1"),
+                                    // A client-made first entry cannot buy a fresh bucket.
+                                    () ->
+                                        get(
+                                            port,
+                                            "/api/y",
+                                            "X-Forwarded-For",
+                                            "192.168.9.9, 10.0.0.1"),
+                                    () -> get(port, "/api/y", "X-Forwarded-For", "10.0.0.2"))))
+                    .map(RateLimiterTest::statuses));
+    Future.all(untrusted, trusted)
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          // Both come from 127.0.0.1, whatever the header claims.
+                          assertThat(untrusted.result()).containsExactly(200, 429);
+                          assertThat(trusted.result()).containsExactly(200, 429, 200);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aFailingOrSlowStoreLetsRequestsThroughAndCountsThem(Vertx vertx, VertxTestContext ctx) {
+    BucketStore failing =
+        (key, limit) -> Future.failedFuture(new IllegalStateException("cluster gone"));
+    BucketStore silent = (key, limit) -> Promise.<TokenBucket.Decision>promise().future();
+    var config =
+        EdgeServer.config(Map.of("RATE_LIMITS", "/api=1/60s", "RATE_LIMIT_TIMEOUT_MS", "50"));
+    long start = System.nanoTime();
+    serve(vertx, new RateLimiter(config, failing, registry, c -> null))
+        .compose(port -> inOrder(List.of(() -> get(port, "/api/a"), () -> get(port, "/api/a"))))
+        .compose(
+            first ->
+                serve(vertx, new RateLimiter(config, silent, registry, c -> null))
+                    .compose(port -> get(port, "/api/a"))
+                    .map(second -> List.of(first.get(0), first.get(1), second)))
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(statuses(answers)).containsExactly(200, 200, 200);
+                          assertThat(answers.get(0).getHeader("RateLimit-Limit")).isNull();
+                          assertThat(registry.counter("storefront_rate_limit_errors").count())
+                              .isEqualTo(3.0);
+                          // The silent store held its request for the timeout, not forever.
+                          assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void theBodyStillReachesTheHandlerAfterTheDecision(Vertx vertx, VertxTestContext ctx) {
+    String body = "x".repeat(100_000);
+    serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=5/1s")))
+        .compose(
+            port -> client.post(port, "127.0.0.1", "/api/echo").sendBuffer(Buffer.buffer(body)))
+        .onComplete(
+            ctx.succeeding(
+                response ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(response.statusCode()).isEqualTo(200);
+                          assertThat(response.bodyAsString()).isEqualTo(body);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void localStoreForgetsIdleBuckets(Vertx vertx, VertxTestContext ctx) {
+    LocalBucketStore store = LocalBucketStore.of(vertx);
+    RateLimit limit = new RateLimit("/t", 1, java.time.Duration.ofMillis(10));
+    store
+        .take("idle|a", limit)
+        .compose(first -> store.take("idle|a", limit).map(second -> List.of(first, second)))
+        .onComplete(
+            ctx.succeeding(
+                decisions ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(decisions.get(0).allowed()).isTrue();
+                          assertThat(decisions.get(1).allowed()).isFalse();
+                          assertThat(LocalBucketStore.of(vertx)).isSameAs(store);
+                          assertThat(store.size()).isPositive();
+                          ctx.completeNow();
+                        })));
+  }
+}
