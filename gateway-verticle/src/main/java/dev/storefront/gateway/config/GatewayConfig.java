@@ -1,5 +1,6 @@
 package dev.storefront.gateway.config;
 
+import dev.storefront.common.config.ConfigException;
 import dev.storefront.common.config.DatabaseConfig;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.config.HttpConfig;
@@ -19,6 +20,9 @@ import java.time.Duration;
  *   breaker</td></tr>
  *   <tr><td>BREAKER_RESET_MS</td><td>5000</td><td>time an open breaker waits before a trial
  *   request</td></tr>
+ *   <tr><td>RETRY_BUDGET_RATIO</td><td>0.2</td><td>retries of sent requests allowed per request
+ *   </td></tr>
+ *   <tr><td>RETRY_BUDGET_MIN_PER_S</td><td>10</td><td>retries always allowed per second</td></tr>
  * </table>
  */
 public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstream) {
@@ -33,7 +37,9 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
       int maxAttempts,
       int poolSize,
       int breakerMaxFailures,
-      Duration breakerReset) {}
+      Duration breakerReset,
+      double retryBudgetRatio,
+      int retryBudgetMinPerSecond) {}
 
   public static GatewayConfig from(Env env) {
     return new GatewayConfig(
@@ -45,6 +51,21 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
             env.positive("UPSTREAM_MAX_ATTEMPTS", 3),
             env.positive("UPSTREAM_POOL_SIZE", 64),
             env.positive("BREAKER_MAX_FAILURES", 5),
-            env.millis("BREAKER_RESET_MS", 5_000)));
+            env.millis("BREAKER_RESET_MS", 5_000),
+            retryRatio(env),
+            env.integer("RETRY_BUDGET_MIN_PER_S", 10)));
+  }
+
+  private static double retryRatio(Env env) {
+    String raw = env.string("RETRY_BUDGET_RATIO", "0.2");
+    try {
+      double ratio = Double.parseDouble(raw);
+      if (ratio < 0 || ratio > 1) {
+        throw new ConfigException("RETRY_BUDGET_RATIO must be between 0 and 1, got " + raw);
+      }
+      return ratio;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("RETRY_BUDGET_RATIO must be a number, got '" + raw + "'");
+    }
   }
 }

@@ -73,6 +73,7 @@ public final class ProxyHandler {
     HttpServerRequest request = ctx.request();
     // Hold the body until an instance is connected: a failed connection can then move on.
     request.pause();
+    upstreams.retryBudget().deposit();
     List<UpstreamInstance> candidates = upstreams.candidates(service);
     if (candidates.isEmpty()) {
       ctx.fail(Problems.of(503, "No instance of the " + service + " service is available"));
@@ -85,10 +86,12 @@ public final class ProxyHandler {
       RoutingContext ctx, String service, List<UpstreamInstance> candidates, int index) {
     UpstreamInstance instance = candidates.get(index);
     Attempt attempt = new Attempt();
+    instance.outstanding().incrementAndGet();
     instance
         .breaker()
         .<HttpClientResponse>execute(
             promise -> exchange(ctx, instance, attempt).onComplete(promise))
+        .andThen(ar -> instance.outstanding().decrementAndGet())
         .onSuccess(response -> relay(ctx, response))
         .onFailure(
             failure -> {
@@ -103,7 +106,8 @@ public final class ProxyHandler {
                 return;
               }
               boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
-              if (anotherLeft && retryable(ctx.request(), attempt, failure)) {
+              if (anotherLeft
+                  && retryable(ctx.request(), attempt, failure, upstreams.retryBudget())) {
                 LOG.debug("Retrying on another {} instance after: {}", service, failure.toString());
                 attempt(ctx, service, candidates, index + 1);
                 return;
@@ -249,11 +253,16 @@ public final class ProxyHandler {
             });
   }
 
-  private static boolean retryable(HttpServerRequest request, Attempt attempt, Throwable failure) {
-    if (failure instanceof NotSentException || failure instanceof OpenCircuitException) {
+  private static boolean retryable(
+      HttpServerRequest request, Attempt attempt, Throwable failure, RetryBudget budget) {
+    if (failure instanceof NotSentException
+        || failure instanceof OpenCircuitException
+        || !attempt.sent) {
       return true;
     }
-    return !attempt.sent || (IDEMPOTENT.contains(request.method()) && !hasBody(request));
+    // The instance got the request: only an idempotent one without a body may go elsewhere, and
+    // only within the retry budget, so retries cannot pile onto a struggling service.
+    return IDEMPOTENT.contains(request.method()) && !hasBody(request) && budget.tryWithdraw();
   }
 
   private static boolean hasBody(HttpServerRequest request) {

@@ -36,6 +36,7 @@ public final class Upstreams {
   private final Map<String, UpstreamInstance> byRegistration = new HashMap<>();
   private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
   private volatile Map<String, List<UpstreamInstance>> byService = Map.of();
+  private final RetryBudget retryBudget;
 
   public Upstreams(
       Vertx vertx,
@@ -46,13 +47,16 @@ public final class Upstreams {
     this.directory = directory;
     this.config = config;
     this.registry = registry;
+    this.retryBudget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond());
+    vertx.setPeriodic(1_000, id -> retryBudget.refill());
     directory.onChange(this::reconcile);
     reconcile(directory.all());
   }
 
   /**
-   * The instances to try for one request, in order: round robin over the instances, those with a
-   * closed breaker before those whose breaker is open.
+   * The instances to try for one request, in order: those with a closed breaker before those whose
+   * breaker is open (ejected after repeated failures until a trial request succeeds), and among
+   * each the fewest requests under way first, round robin between equals.
    */
   public List<UpstreamInstance> candidates(String service) {
     List<UpstreamInstance> instances = byService.getOrDefault(service, List.of());
@@ -69,8 +73,16 @@ public final class Upstreams {
       UpstreamInstance instance = instances.get((start + i) % n);
       (instance.open() ? open : healthy).add(instance);
     }
+    // Least outstanding requests first; the round-robin rotation breaks ties, so equally loaded
+    // instances still take turns. An instance that answers slowly builds a queue and is avoided.
+    healthy.sort(java.util.Comparator.comparingInt(i -> i.outstanding().get()));
     healthy.addAll(open);
     return healthy;
+  }
+
+  /** The process-wide budget for retries of requests that reached an instance. */
+  public RetryBudget retryBudget() {
+    return retryBudget;
   }
 
   /**

@@ -609,7 +609,7 @@ class ProxyHandlerTest {
 
   private static GatewayConfig.Upstream upstream(Duration timeout, int breakerMaxFailures) {
     return new GatewayConfig.Upstream(
-        timeout, Duration.ofMillis(500), 3, 4, breakerMaxFailures, Duration.ofSeconds(60));
+        timeout, Duration.ofMillis(500), 3, 4, breakerMaxFailures, Duration.ofSeconds(60), 0.2, 10);
   }
 
   /**
