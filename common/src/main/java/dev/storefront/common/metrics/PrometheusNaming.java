@@ -40,6 +40,9 @@ final class PrometheusNaming {
    * its own), and safe to call again: Micrometer returns the meter already registered.
    */
   static void bindReplacements(MeterRegistry registry) {
+    if (registry.find("process.cpu").functionCounter() != null) {
+      return;
+    }
     CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
     if (compilation != null && compilation.isCompilationTimeMonitoringSupported()) {
       FunctionCounter.builder(

@@ -1,0 +1,158 @@
+package dev.storefront.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The edge with real processes: accounts and tokens at the gateway, the caller's identity carried
+ * to a service, a service refusing requests that bypass the gateway, and the login rate limit.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EdgeSecurityIT {
+
+  private static TestStack stack;
+  private static int gatewayPort;
+  private static int cartPort;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    stack = TestStack.start("edge");
+    ServiceProcess gateway =
+        stack.startService(
+            "gateway", "gateway-1", Map.of("RATE_LIMITS", "/api/auth/login=5/60s;/api=500/1s"));
+    ServiceProcess cart = stack.startService("cart", "cart-1", Map.of());
+    gatewayPort = gateway.awaitPort(Duration.ofSeconds(90));
+    cartPort = cart.awaitPort(Duration.ofSeconds(90));
+    TestStack.awaitReady(gateway, gatewayPort);
+    TestStack.awaitReady(cart, cartPort);
+    TestStack.await(
+        "cart discovered",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return TestStack.get(gatewayPort, "/ops/instances").body().contains("\"cart\"");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
+  @AfterAll
+  static void stopStack() throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aSignedInCallerReachesTheCartServiceAndAnAnonymousOneDoesNot() throws Exception {
+    String email = "shopper-" + UUID.randomUUID() + "@example.com";
+    HttpResponse<String> registered =
+        post(gatewayPort, "/api/auth/register", credentials(email), Map.of());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String token = login(email);
+
+    HttpResponse<String> anonymous = send(gatewayPort, "GET", "/api/cart", Map.of());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+    // With a token the request passes the edge and the cart service accepts the gateway's word
+    // for who is calling: whatever it answers, it is not an authentication failure.
+    HttpResponse<String> signedIn =
+        send(gatewayPort, "GET", "/api/cart", Map.of("Authorization", "Bearer " + token));
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isNotIn(401, 403, 503);
+
+    // The same token with its payload edited (one character of the claims changed).
+    String[] parts = token.split("\\.");
+    char[] payload = parts[1].toCharArray();
+    payload[payload.length / 2] = payload[payload.length / 2] == 'A' ? 'B' : 'A';
+    String edited = parts[0] + "." + new String(payload) + "." + parts[2];
+    HttpResponse<String> forged =
+        send(gatewayPort, "GET", "/api/cart", Map.of("Authorization", "Bearer " + edited));
+    assertThat(forged.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(2)
+  void aRequestThatBypassesTheGatewayIsRefused() throws Exception {
+    assertThat(send(cartPort, "GET", "/api/cart", Map.of()).statusCode()).isEqualTo(401);
+    // A client cannot vouch for itself: a made-up identity header is not a signed internal token.
+    assertThat(
+            send(
+                    cartPort,
+                    "GET",
+                    "/api/cart",
+                    Map.of("X-Storefront-Identity", "eyJhbGciOiJub25lIn0.e30."))
+                .statusCode())
+        .isEqualTo(401);
+    // Health stays open to probes.
+    assertThat(TestStack.get(cartPort, "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  // Last: it spends this client's login allowance.
+  @Test
+  @Order(3)
+  void loginsAreRateLimitedWithRetryAfter() throws Exception {
+    String body = credentials("nobody-" + UUID.randomUUID() + "@example.com");
+    int limited = 0;
+    String retryAfter = null;
+    for (int i = 0; i < 8; i++) {
+      HttpResponse<String> response = post(gatewayPort, "/api/auth/login", body, Map.of());
+      if (response.statusCode() == 429) {
+        limited++;
+        retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+      } else {
+        assertThat(response.statusCode()).isEqualTo(401);
+      }
+    }
+    assertThat(limited).isGreaterThanOrEqualTo(3);
+    assertThat(retryAfter).isNotNull();
+    assertThat(Integer.parseInt(retryAfter)).isPositive();
+  }
+
+  private static String login(String email) throws Exception {
+    HttpResponse<String> response =
+        post(gatewayPort, "/api/auth/login", credentials(email), Map.of());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body()).getString("access_token");
+  }
+
+  private static String credentials(String email) {
+    return new JsonObject().put("email", email).put("password", "correct horse battery").encode();
+  }
+
+  private static HttpResponse<String> post(
+      int port, String path, String json, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    headers.forEach(request::header);
+    return TestStack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> send(
+      int port, String method, String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    headers.forEach(request::header);
+    return TestStack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
