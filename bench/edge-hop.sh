@@ -2,7 +2,11 @@
 # Measures what the gateway hop costs, side by side on one backend in one run:
 #   direct   wrk -> catalog instance
 #   nginx    wrk -> nginx (reverse proxy, keep-alive upstream) -> the same catalog instance
-#   gateway  wrk -> gateway -> the same catalog instance (only one catalog instance is running)
+#   gateway  wrk -> gateway -> the same catalog instance (only one catalog instance is running),
+#            with authentication (a bearer token, verified at the edge and turned into an internal
+#            identity token) and rate limiting on. Every target gets the same request, token
+#            included. Start the stack with a rate limit above the load for the measurement, e.g.
+#            RATE_LIMITS='/api/auth=20/60s;/api=1000000/1s' ./storefront up
 # Each target gets the same load (threads, connections, duration); targets are measured in
 # rounds (direct, nginx, gateway, repeated) so machine noise spreads over all three, and the
 # best round of each counts. Prints requests/s, p50 and p99, and ratios against nginx.
@@ -72,7 +76,7 @@ nginx -p "$WORK" -c "$WORK/nginx.conf"
 
 run() { # name port -> "rps p50_ms p99_ms errors"
   local out
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$2$PATH_UNDER_TEST")"
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH_HEADER" "http://127.0.0.1:$2$PATH_UNDER_TEST")"
   python3 - "$out" <<'PY'
 import re, sys
 out = sys.argv[1]
@@ -93,10 +97,18 @@ print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors}")
 PY
 }
 
+# A signed-in shopper, so the gateway hop includes token verification and the per-account bucket.
+EMAIL="bench-$(date +%s%N)@example.com"
+CREDENTIALS="{\"email\":\"$EMAIL\",\"password\":\"bench password 1234\"}"
+curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$CREDENTIALS" "http://127.0.0.1:$GATEWAY_PORT/api/auth/register"
+TOKEN="$(curl -sf -H 'Content-Type: application/json' -d "$CREDENTIALS" "http://127.0.0.1:$GATEWAY_PORT/api/auth/login" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
+AUTH_HEADER="Authorization: Bearer $TOKEN"
+
 echo "Backend: catalog on :$CATALOG_PORT, path $PATH_UNDER_TEST; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s)"
 # Warm up every path (JIT, pools) before measuring.
 for port in "$CATALOG_PORT" "$NGINX_PORT" "$GATEWAY_PORT"; do
-  wrk -t1 -c8 -d3s "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
+  wrk -t1 -c8 -d5s -H "$AUTH_HEADER" "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
 done
 declare -A best
 for ((r = 1; r <= ROUNDS; r++)); do
