@@ -11,6 +11,7 @@ import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.RequestLimits;
 import dev.storefront.gateway.http.GatewayRouter;
+import dev.storefront.gateway.openapi.ApiDocument;
 import dev.storefront.gateway.proxy.Upstreams;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -52,10 +53,20 @@ public class GatewayVerticle extends VerticleBase {
             })
         .compose(
             security ->
-                host.start(
-                    config.http(),
-                    v ->
-                        GatewayRouter.create(v, health, upstreams, config, edge, security::mount)));
+                ApiDocument.load(vertx)
+                    .compose(
+                        document ->
+                            host.start(
+                                config.http(),
+                                v ->
+                                    GatewayRouter.create(
+                                        v,
+                                        health,
+                                        upstreams,
+                                        config,
+                                        edge,
+                                        GatewayRouter.contract(v, document),
+                                        security::mount))));
   }
 
   @Override

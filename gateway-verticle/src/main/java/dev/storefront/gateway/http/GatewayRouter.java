@@ -9,6 +9,9 @@ import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.RateLimiter;
 import dev.storefront.gateway.edge.RequestLimits;
 import dev.storefront.gateway.edge.SecurityHeaders;
+import dev.storefront.gateway.openapi.ApiDocument;
+import dev.storefront.gateway.openapi.OpenApiEndpoint;
+import dev.storefront.gateway.openapi.RequestValidation;
 import dev.storefront.gateway.proxy.ProxyHandler;
 import dev.storefront.gateway.proxy.RouteTable;
 import dev.storefront.gateway.proxy.Upstreams;
@@ -20,6 +23,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** The edge: operations endpoints, then every public resource path forwarded to its service. */
@@ -28,9 +32,21 @@ public final class GatewayRouter {
   private GatewayRouter() {}
 
   /**
+   * Serves the OpenAPI document and validates requests against it: a request the document does not
+   * allow never reaches a service.
+   */
+  public static Consumer<Router> contract(Vertx vertx, ApiDocument document) {
+    return router -> {
+      new OpenApiEndpoint(document).mount(router);
+      RequestValidation.create(vertx, document).mount(router);
+    };
+  }
+
+  /**
    * The handler chain, in order: request id, health and metrics (common); security headers and CORS
-   * (so even refusals carry them); the request time limit and body size; authentication; the rate
-   * limit (per account when authenticated); the auth endpoints; the proxied resources.
+   * (so even refusals carry them); the request time limit and body size; validation against the
+   * OpenAPI document; authentication; the rate limit (per account when authenticated); the auth
+   * endpoints; the proxied resources.
    */
   public static Router create(
       Vertx vertx,
@@ -38,6 +54,7 @@ public final class GatewayRouter {
       Upstreams upstreams,
       GatewayConfig config,
       EdgeConfig edge,
+      Consumer<Router> contract,
       BiConsumer<Router, Handler<RoutingContext>> security) {
     // One client per event loop: its keep-alive pools stay on the loop that uses them.
     HttpClient client =
@@ -57,6 +74,7 @@ public final class GatewayRouter {
     router.route().handler(new Cors(edge));
     router.route().handler(limits.timeout());
     router.route().handler(limits.bodySize());
+    contract.accept(router);
     // Authentication, then the rate limit, then the auth endpoints (see EdgeSecurity.mount).
     security.accept(
         router,

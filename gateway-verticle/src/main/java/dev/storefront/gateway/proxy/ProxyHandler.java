@@ -4,10 +4,12 @@ import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.RequestIds;
 import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.LimitedBody;
+import dev.storefront.gateway.openapi.RequestValidation;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -138,7 +140,13 @@ public final class ProxyHandler {
               outbound.idleTimeout(config.timeout().toMillis());
               long[] timer = {-1};
               Future<Void> bodySent;
-              if (hasBody(inbound)) {
+              Buffer validated = RequestValidation.bufferedBody(ctx);
+              if (validated != null) {
+                // Read whole and checked at the edge: the request stream has ended; send the copy.
+                outbound.putHeader(
+                    HttpHeaders.CONTENT_LENGTH, Integer.toString(validated.length()));
+                bodySent = outbound.end(validated);
+              } else if (hasBody(inbound)) {
                 if (inbound.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
                   outbound.setChunked(true);
                 }

@@ -645,6 +645,7 @@ class ProxyHandlerTest {
                                       "RATE_LIMITS", "off",
                                       "MAX_BODY_BYTES", String.valueOf(64 * 1024 * 1024),
                                       "REQUEST_TIMEOUT_MS", "60000"))),
+                          router -> {},
                           (router, afterAuthentication) ->
                               router.route("/api/*").handler(afterAuthentication)))
                   .listen(0, HOST);

@@ -1,0 +1,260 @@
+package dev.storefront.gateway.openapi;
+
+import dev.storefront.common.http.Problems;
+import dev.storefront.gateway.auth.AuthRoutes;
+import dev.storefront.gateway.edge.LimitedBody;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatableRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Checks every request the API document describes against it, before authentication and before the
+ * proxy, so that a malformed request never reaches a service: path, query, header and cookie
+ * parameters, and the JSON body of operations that take one. Paths and methods the document does
+ * not describe pass untouched (the router answers them); query parameters it does not list are
+ * ignored.
+ *
+ * <p>Answers: 400 naming the parameter or body field and the rule ({@code query parameter size must
+ * be ≤ 100}); 415 for a body that is not JSON where JSON is expected; 413 for a JSON body over
+ * {@value #BODY_LIMIT} bytes ({@link AuthRoutes#BODY_LIMIT} on the auth endpoints).
+ *
+ * <p>Bodies: only operations with a JSON body in the document have it read, whole, before it is
+ * checked (these bodies are small); it is then both {@code ctx.body()} and {@link
+ * #bufferedBody(RoutingContext)}, and since the request stream has ended by then, whatever forwards
+ * the request must send that buffer instead of piping the request. Every other body is left unread,
+ * the request paused, to stream on as before.
+ *
+ * <pre>
+ *   RequestValidation.create(vertx, document).mount(router)   // after the body-size limit,
+ *                                                            // before authentication
+ * </pre>
+ */
+public final class RequestValidation {
+
+  /** The largest JSON body read for validation; larger is 413. */
+  public static final long BODY_LIMIT = 64 * 1024;
+
+  private static final String OPERATION = "storefront.openapi.operation";
+  private static final String BODY = "storefront.openapi.body";
+
+  private final OpenAPIContract contract;
+  private final RequestValidator validator;
+  private final JsonObject document;
+  private final BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+  private final BodyHandler authBody =
+      BodyHandler.create(false).setBodyLimit(AuthRoutes.BODY_LIMIT);
+
+  private RequestValidation(Vertx vertx, ApiDocument document) {
+    this.contract = document.contract();
+    this.validator = RequestValidator.create(vertx, contract);
+    this.document = contract.getRawContract();
+  }
+
+  public static RequestValidation create(Vertx vertx, ApiDocument document) {
+    return new RequestValidation(vertx, document);
+  }
+
+  /**
+   * Adds the validation to every path of {@code router}: three handlers on one route (match the
+   * operation and check the content type, read a JSON body, validate). Call after the body-size
+   * limit and before authentication, the auth endpoints and the proxy.
+   */
+  public Router mount(Router router) {
+    router.route().handler(this::match).handler(this::readBody).handler(this::validate);
+    return router;
+  }
+
+  /**
+   * The request body read and validated here, or null when the operation takes none (its body, if
+   * any, is still unread on the request). When not null the request stream has ended: forward this
+   * buffer.
+   */
+  public static Buffer bufferedBody(RoutingContext ctx) {
+    return ctx.get(BODY);
+  }
+
+  /** Finds the operation; refuses a body that is not JSON or too large before reading any of it. */
+  void match(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    Operation operation = contract.findOperation(ctx.normalizedPath(), request.method());
+    if (operation == null
+        || (operation.getParameters().isEmpty() && operation.getRequestBody() == null)) {
+      ctx.next();
+      return;
+    }
+    ctx.put(OPERATION, operation);
+    if (operation.getRequestBody() == null || !hasBody(request)) {
+      // Validation takes a trip to a worker: keep any body for whoever reads it next.
+      if (!request.isEnded()) {
+        request.pause();
+      }
+      ctx.next();
+      return;
+    }
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !isJson(type)) {
+      // The unread body would otherwise be taken for the next request on this connection.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.fail(Problems.of(415, "The request body must be application/json"));
+      return;
+    }
+    long limit = limitFor(operation);
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && parseLength(length) > limit) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.fail(LimitedBody.tooLarge(limit));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Reads the JSON body of an operation that takes one, up to its limit. */
+  void readBody(RoutingContext ctx) {
+    Operation operation = ctx.get(OPERATION);
+    if (operation == null || operation.getRequestBody() == null || !hasBody(ctx.request())) {
+      ctx.next();
+      return;
+    }
+    (limitFor(operation) == BODY_LIMIT ? body : authBody).handle(ctx);
+  }
+
+  void validate(RoutingContext ctx) {
+    Operation operation = ctx.get(OPERATION);
+    if (operation == null) {
+      ctx.next();
+      return;
+    }
+    Buffer buffered =
+        operation.getRequestBody() != null && ctx.body().available() ? ctx.body().buffer() : null;
+    validator
+        .validate(validatable(ctx, operation, buffered), operation.getOperationId())
+        .onSuccess(
+            valid -> {
+              if (buffered != null) {
+                ctx.put(BODY, buffered);
+              }
+              ctx.next();
+            })
+        .onFailure(
+            e -> {
+              if (!ctx.request().isEnded()) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+              }
+              ctx.fail(ValidationProblems.of(e, operation, document));
+            });
+  }
+
+  private static long limitFor(Operation operation) {
+    return operation.getOpenAPIPath().startsWith("/api/auth/") ? AuthRoutes.BODY_LIMIT : BODY_LIMIT;
+  }
+
+  /**
+   * The request as the validator reads it. Values are taken here rather than by the library's
+   * extractor, which decodes query values a second time and reads a string such as {@code 1.5} or
+   * {@code true} as a number or boolean: string parameters go to it as JSON strings.
+   */
+  private static ValidatableRequest validatable(
+      RoutingContext ctx, Operation operation, Buffer body) {
+    HttpServerRequest request = ctx.request();
+    Map<String, RequestParameter> cookies = new HashMap<>();
+    Map<String, RequestParameter> headers = new HashMap<>();
+    Map<String, RequestParameter> path = new HashMap<>();
+    Map<String, RequestParameter> query = new HashMap<>();
+    String[] segments = ctx.normalizedPath().substring(1).split("/", -1);
+    for (Parameter parameter : operation.getParameters()) {
+      String name = parameter.getName();
+      switch (parameter.getIn()) {
+        case QUERY -> {
+          List<String> values = ctx.queryParam(name);
+          String value = values.isEmpty() ? null : values.get(0);
+          query.put(name, value(parameter, value));
+        }
+        case HEADER -> headers.put(name, value(parameter, request.getHeader(name)));
+        case COOKIE -> {
+          Cookie cookie = request.getCookie(name);
+          cookies.put(name, value(parameter, cookie == null ? null : cookie.getValue()));
+        }
+        case PATH -> {
+          int index = RequestUtils.findPathSegment(operation.getAbsoluteOpenAPIPath(), name) - 1;
+          String raw = index >= 0 && index < segments.length ? segments[index] : null;
+          path.put(name, value(parameter, raw == null ? null : decode(raw)));
+        }
+      }
+    }
+    RequestParameter bodyValue = new Value(body);
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    // Any JSON media type reads as the document's application/json.
+    String contentType = type != null && isJson(type) ? "application/json" : type;
+    return new Validatable(cookies, headers, path, query, bodyValue, contentType);
+  }
+
+  private static RequestParameter value(Parameter parameter, String raw) {
+    if (raw == null) {
+      return new Value(null);
+    }
+    if (parameter.getSchemaType() == SchemaType.STRING) {
+      return new Value(Json.encode(raw));
+    }
+    // An empty number or flag (?page=) counts as absent, as the services read it.
+    return new Value(raw.isEmpty() ? null : raw);
+  }
+
+  private static String decode(String segment) {
+    try {
+      return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return segment;
+    }
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    return (length != null && !"0".equals(length.trim())) || encoding != null;
+  }
+
+  private static long parseLength(String length) {
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  static boolean isJson(String contentType) {
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return mediaType.equals("application/json") || mediaType.endsWith("+json");
+  }
+
+  private record Value(Object get) implements RequestParameter {}
+
+  private record Validatable(
+      Map<String, RequestParameter> getCookies,
+      Map<String, RequestParameter> getHeaders,
+      Map<String, RequestParameter> getPathParameters,
+      Map<String, RequestParameter> getQuery,
+      RequestParameter getBody,
+      String getContentType)
+      implements ValidatableRequest {}
+}

@@ -1,0 +1,385 @@
+package dev.storefront.gateway.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storefront.common.http.ServiceRouter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The validation handler in front of a stand-in for the rest of the gateway, which records what got
+ * through and the body it could read.
+ */
+@ExtendWith(VertxExtension.class)
+class RequestValidationTest {
+
+  private static final String PRODUCT = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+
+  /** A request that got past validation: its method and URI, and the body the next hop saw. */
+  record Reached(String method, String uri, Buffer buffered, Buffer streamed) {}
+
+  /** An answer read whole. */
+  record Answer(int status, String contentType, Buffer body) {
+    JsonObject json() {
+      return body.toJsonObject();
+    }
+
+    String detail() {
+      return json().getString("detail");
+    }
+  }
+
+  private final List<Reached> reached = new CopyOnWriteArrayList<>();
+  private HttpClient client;
+  private int port;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    client = vertx.createHttpClient();
+    ApiDocument.load(vertx)
+        .compose(
+            document -> {
+              Router router = Router.router(vertx);
+              RequestValidation.create(vertx, document).mount(router);
+              router
+                  .route()
+                  .handler(
+                      c -> {
+                        Buffer buffered = RequestValidation.bufferedBody(c);
+                        if (buffered != null) {
+                          reached.add(
+                              new Reached(
+                                  c.request().method().name(), c.request().uri(), buffered, null));
+                          c.end("ok");
+                          return;
+                        }
+                        // As the proxy does: the body streams on from the (paused) request.
+                        Future<Buffer> body = c.request().body();
+                        c.request().resume();
+                        body.onSuccess(
+                            b -> {
+                              reached.add(
+                                  new Reached(
+                                      c.request().method().name(), c.request().uri(), null, b));
+                              c.end("ok");
+                            });
+                      });
+              ServiceRouter.complete(router);
+              return vertx.createHttpServer().requestHandler(router).listen(0);
+            })
+        .onComplete(
+            ctx.succeeding(
+                server -> {
+                  port = server.actualPort();
+                  ctx.completeNow();
+                }));
+  }
+
+  private Future<Answer> send(
+      HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
+    RequestOptions options =
+        new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(uri);
+    headers.forEach(options::putHeader);
+    return client
+        .request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(
+            (HttpClientResponse response) ->
+                response
+                    .body()
+                    .map(
+                        b ->
+                            new Answer(
+                                response.statusCode(), response.getHeader("Content-Type"), b)));
+  }
+
+  private Future<Answer> get(String uri) {
+    return send(HttpMethod.GET, uri, Map.of(), null);
+  }
+
+  private Future<Answer> putQuantity(String productId, String json) {
+    return send(
+        HttpMethod.PUT,
+        "/api/cart/items/" + productId,
+        Map.of("Content-Type", "application/json"),
+        json == null ? null : Buffer.buffer(json));
+  }
+
+  /** Runs {@code answers} one after another, then checks them all. */
+  private void expect(
+      VertxTestContext ctx,
+      List<java.util.function.Supplier<Future<Answer>>> calls,
+      Consumer<List<Answer>> check) {
+    Future<List<Answer>> all = Future.succeededFuture(new java.util.ArrayList<>());
+    for (var call : calls) {
+      all =
+          all.compose(
+              list ->
+                  call.get()
+                      .map(
+                          a -> {
+                            list.add(a);
+                            return list;
+                          }));
+    }
+    all.onComplete(
+        ctx.succeeding(
+            list ->
+                ctx.verify(
+                    () -> {
+                      check.accept(list);
+                      ctx.completeNow();
+                    })));
+  }
+
+  private static void assertProblem(Answer answer, int status, String detail) {
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
+    assertThat(answer.contentType()).isEqualTo("application/problem+json");
+    assertThat(answer.json().getInteger("status")).isEqualTo(status);
+    if (detail != null) {
+      assertThat(answer.detail()).isEqualTo(detail);
+    }
+  }
+
+  @Test
+  void goodRequestsPassAndJsonBodiesArriveIntact(VertxTestContext ctx) {
+    String cartBody = "{\"quantity\": 2}";
+    String registration = "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}";
+    String checkout = "{\"note\":\"leave at the door\"}";
+    expect(
+        ctx,
+        List.of(
+            () -> get("/api/products?page=2&size=10&sort=-price&q=1.5&category=books&utm=x"),
+            () -> get("/api/products?q=true&page=&size="),
+            () -> get("/api/products/" + PRODUCT),
+            () -> putQuantity(PRODUCT, cartBody),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/auth/register",
+                    Map.of("Content-Type", "application/json; charset=utf-8"),
+                    Buffer.buffer(registration)),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/orders",
+                    Map.of(
+                        "Idempotency-Key",
+                        "5b0e6a52-3c7e-4f0c",
+                        "Content-Type",
+                        "application/json"),
+                    Buffer.buffer(checkout)),
+            () -> get("/api/notifications?unread=true&page=1&size=100"),
+            () -> send(HttpMethod.DELETE, "/api/cart", Map.of(), null),
+            () -> get("/health/live"),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/unknown",
+                    Map.of("Content-Type", "text/plain"),
+                    Buffer.buffer("streamed"))),
+        answers -> {
+          assertThat(answers).extracting(Answer::status).containsOnly(200);
+          assertThat(reached).hasSize(10);
+          assertThat(reached.get(3).buffered()).isEqualTo(Buffer.buffer(cartBody));
+          assertThat(reached.get(4).buffered()).isEqualTo(Buffer.buffer(registration));
+          // An operation without a JSON body in the document leaves its body streaming.
+          assertThat(reached.get(5).buffered()).isNull();
+          assertThat(reached.get(5).streamed()).isEqualTo(Buffer.buffer(checkout));
+          assertThat(reached.get(9).streamed()).isEqualTo(Buffer.buffer("streamed"));
+        });
+  }
+
+  @Test
+  void queryParametersOutOfRangeAreRefusedNamingTheRule(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> get("/api/products?size=1000"),
+            () -> get("/api/products?page=0"),
+            () -> get("/api/products?size=x"),
+            () -> get("/api/products?sort=cheapest"),
+            () -> get("/api/products?q=" + "a".repeat(201)),
+            () -> get("/api/orders?size=0"),
+            () -> get("/api/notifications?unread=maybe")),
+        answers -> {
+          assertProblem(answers.get(0), 400, "query parameter size must be ≤ 100");
+          assertProblem(answers.get(1), 400, "query parameter page must be ≥ 1");
+          assertProblem(answers.get(2), 400, "query parameter size must be an integer");
+          assertProblem(
+              answers.get(3), 400, "query parameter sort must be one of name, price, -price");
+          assertProblem(answers.get(4), 400, "query parameter q must have at most 200 characters");
+          assertProblem(answers.get(5), 400, "query parameter size must be ≥ 1");
+          assertProblem(answers.get(6), 400, "query parameter unread must be a boolean");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  @Test
+  void identifiersThatAreNotUuidsAreRefused(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> get("/api/products/not-a-uuid"),
+            () -> get("/api/orders/12345"),
+            () -> putQuantity("nope", "{\"quantity\":1}")),
+        answers -> {
+          assertProblem(answers.get(0), 400, "path parameter id must be a UUID");
+          assertProblem(answers.get(1), 400, "path parameter id must be a UUID");
+          assertProblem(answers.get(2), 400, "path parameter productId must be a UUID");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  @Test
+  void cartQuantitiesOutsideTheRulesAreRefused(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> putQuantity(PRODUCT, "{\"quantity\":0}"),
+            () -> putQuantity(PRODUCT, "{\"quantity\":-1}"),
+            () -> putQuantity(PRODUCT, "{\"quantity\":1.5}"),
+            () -> putQuantity(PRODUCT, "{\"quantity\":\"x\"}"),
+            () -> putQuantity(PRODUCT, "{}"),
+            () -> putQuantity(PRODUCT, "{\"quantity\":100}"),
+            () -> putQuantity(PRODUCT, "[2]"),
+            () -> putQuantity(PRODUCT, null)),
+        answers -> {
+          assertProblem(answers.get(0), 400, "request body field quantity must be ≥ 1");
+          assertProblem(answers.get(1), 400, "request body field quantity must be ≥ 1");
+          assertProblem(answers.get(2), 400, "request body field quantity must be an integer");
+          assertProblem(answers.get(3), 400, "request body field quantity must be an integer");
+          assertProblem(answers.get(4), 400, "request body field quantity is required");
+          assertProblem(answers.get(5), 400, "request body field quantity must be ≤ 99");
+          assertProblem(answers.get(6), 400, "request body must be an object");
+          assertProblem(answers.get(7), 400, "The request body is required");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  @Test
+  void checkoutNeedsAnIdempotencyKey(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> send(HttpMethod.POST, "/api/orders", Map.of(), null),
+            () -> send(HttpMethod.POST, "/api/orders", Map.of("Idempotency-Key", "short"), null),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/orders",
+                    Map.of("Idempotency-Key", "k".repeat(129)),
+                    null)),
+        answers -> {
+          assertProblem(answers.get(0), 400, "header Idempotency-Key is required");
+          assertProblem(
+              answers.get(1), 400, "header Idempotency-Key must have at least 8 characters");
+          assertProblem(
+              answers.get(2), 400, "header Idempotency-Key must have at most 128 characters");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  @Test
+  void bodiesThatAreNotJsonAreRefused(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> putQuantity(PRODUCT, "{\"quantity\": 2"),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/auth/register",
+                    Map.of("Content-Type", "text/plain"),
+                    Buffer.buffer("email=ada@example.com")),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/auth/login",
+                    Map.of(),
+                    Buffer.buffer("{\"email\":\"a\",\"password\":\"b\"}")),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/products",
+                    Map.of("Content-Type", "application/json"),
+                    Buffer.buffer(
+                        "{\"sku\":\"A-1\",\"name\":\"A\",\"category\":\"books\",\"stock\":1,"
+                            + "\"price\":{\"amountMinor\":100,\"currency\":\"eur\"}}"))),
+        answers -> {
+          assertProblem(answers.get(0), 400, "The request body is not valid JSON");
+          assertProblem(answers.get(1), 415, "The request body must be application/json");
+          assertProblem(answers.get(2), 415, "The request body must be application/json");
+          assertProblem(
+              answers.get(3), 400, "request body field price.currency must match ^[A-Z]{3}$");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  @Test
+  void oversizedBodiesAreRefusedWith413(VertxTestContext ctx) {
+    String big = "{\"quantity\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
+    String bigLogin = "{\"email\":\"a@b.c\",\"password\":\"" + "x".repeat(20 * 1024) + "\"}";
+    expect(
+        ctx,
+        List.of(
+            () -> putQuantity(PRODUCT, big),
+            () -> sendChunked("/api/cart/items/" + PRODUCT, big),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/auth/login",
+                    Map.of("Content-Type", "application/json"),
+                    Buffer.buffer(bigLogin))),
+        answers -> {
+          assertProblem(answers.get(0), 413, "The request body is larger than 65536 bytes");
+          assertProblem(answers.get(1), 413, null);
+          assertProblem(answers.get(2), 413, "The request body is larger than 16384 bytes");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  private Future<Answer> sendChunked(String uri, String body) {
+    return client
+        .request(
+            new RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setMethod(HttpMethod.PUT)
+                .setURI(uri)
+                .putHeader("Content-Type", "application/json"))
+        .compose(
+            request -> {
+              request.setChunked(true);
+              for (int i = 0; i < body.length(); i += 8192) {
+                request.write(body.substring(i, Math.min(body.length(), i + 8192)));
+              }
+              request.end();
+              return request.response();
+            })
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        b ->
+                            new Answer(
+                                response.statusCode(), response.getHeader("Content-Type"), b)));
+  }
+}
