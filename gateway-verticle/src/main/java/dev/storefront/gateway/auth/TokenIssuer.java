@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenIssuer {
 
+  private static final int MAX_REMEMBERED = 10_000;
+  private final java.util.Map<String, Verified> verified =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public static final String ISSUER = "storefront";
 
   /** Entry of the development signing key in {@link InternalTokens#KEYS_MAP}. */
@@ -115,10 +119,35 @@ public final class TokenIssuer {
     return new AccessToken(signer.sign(caller.toClaims(), ttl), ttl.toSeconds());
   }
 
-  /** The caller a valid access token names; else a failed future (InvalidTokenException). */
+  /**
+   * The caller a valid access token names; else a failed future (InvalidTokenException). A token
+   * seen before is not verified again until it expires: a shopper sends the same token with every
+   * request, and an ECDSA verification per request would be the edge's largest cost.
+   */
   public Future<Caller> authenticate(String token) {
-    return verifier.verify(token).map(Caller::fromClaims);
+    long now = System.currentTimeMillis();
+    Verified seen = verified.get(token);
+    if (seen != null) {
+      if (now < seen.expiresAtMillis()) {
+        return Future.succeededFuture(seen.caller());
+      }
+      verified.remove(token);
+    }
+    return verifier
+        .verify(token)
+        .map(
+            claims -> {
+              Caller caller = Caller.fromClaims(claims);
+              if (verified.size() >= MAX_REMEMBERED) {
+                // Crude but bounded: a full cache starts over rather than growing.
+                verified.clear();
+              }
+              verified.put(token, new Verified(caller, claims.getLong("exp", 0L) * 1_000));
+              return caller;
+            });
   }
+
+  private record Verified(Caller caller, long expiresAtMillis) {}
 
   public String currentKeyId() {
     return signer.key().kid();
