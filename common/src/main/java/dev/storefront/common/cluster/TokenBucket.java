@@ -38,6 +38,15 @@ public final class TokenBucket {
    * tokens, now, allowed (1/0), whole tokens remaining, millis until a token}.
    */
   public static long[] take(long[] state, long capacity, long windowMillis, long nowMillis) {
+    return take(state, capacity, windowMillis, nowMillis, 1);
+  }
+
+  /**
+   * Takes up to {@code count} tokens, as many whole ones as the bucket holds. Returns {new tokens,
+   * now, tokens granted, whole tokens remaining, millis until a token}.
+   */
+  public static long[] take(
+      long[] state, long capacity, long windowMillis, long nowMillis, long count) {
     long full = capacity * SCALE;
     long tokens = full;
     if (state != null && state.length == 2) {
@@ -46,17 +55,16 @@ public final class TokenBucket {
           elapsed >= windowMillis ? full : (long) ((double) elapsed / windowMillis * full);
       tokens = Math.min(full, state[0] + refill);
     }
-    boolean allowed = tokens >= SCALE;
-    if (allowed) {
-      tokens -= SCALE;
-    }
+    long granted = Math.min(Math.max(count, 1), tokens / SCALE);
+    tokens -= granted * SCALE;
+    boolean allowed = granted > 0;
     long retryAfter =
         allowed ? 0 : (long) Math.ceil((double) (SCALE - tokens) * windowMillis / full);
-    return new long[] {tokens, nowMillis, allowed ? 1 : 0, tokens / SCALE, retryAfter};
+    return new long[] {tokens, nowMillis, granted, tokens / SCALE, retryAfter};
   }
 
   public static Decision decision(long[] result, long capacity) {
-    return new Decision(result[2] == 1, capacity, result[3], result[4]);
+    return new Decision(result[2] >= 1, capacity, result[3], result[4]);
   }
 
   /** How long an untouched bucket is kept: past a whole window it is full, the same as absent. */
@@ -65,7 +73,7 @@ public final class TokenBucket {
   }
 
   /**
-   * Takes a token from the bucket under the entry's key. Returns {allowed (1/0), remaining, millis
+   * Takes tokens from the bucket under the entry's key. Returns {tokens granted, remaining, millis
    * until a token}; the backup is given the resulting state rather than re-running the arithmetic
    * on another clock.
    */
@@ -74,16 +82,24 @@ public final class TokenBucket {
 
     private final long capacity;
     private final long windowMillis;
+    private final long count;
     private long[] written;
 
     public Take(long capacity, long windowMillis) {
+      this(capacity, windowMillis, 1);
+    }
+
+    /** Takes up to {@code count} tokens at once, for a caller that spends them locally. */
+    public Take(long capacity, long windowMillis, long count) {
       this.capacity = capacity;
       this.windowMillis = windowMillis;
+      this.count = count;
     }
 
     @Override
     public long[] process(Map.Entry<String, long[]> entry) {
-      long[] result = take(entry.getValue(), capacity, windowMillis, System.currentTimeMillis());
+      long[] result =
+          take(entry.getValue(), capacity, windowMillis, System.currentTimeMillis(), count);
       written = new long[] {result[0], result[1]};
       ((ExtendedMapEntry<String, long[]>) entry)
           .setValue(written, ttlMillis(windowMillis), TimeUnit.MILLISECONDS);

@@ -40,4 +40,16 @@ class TokenBucketTest {
     assertThat(new TokenBucket.Decision(false, 2, 0, 1_001).retryAfterSeconds()).isEqualTo(2);
     assertThat(new TokenBucket.Decision(true, 2, 1, 0).retryAfterSeconds()).isZero();
   }
+
+  @Test
+  void aBatchTakeGrantsAsManyWholeTokensAsTheBucketHolds() {
+    long[] first = TokenBucket.take(null, 10, 60_000, 0, 4);
+    org.assertj.core.api.Assertions.assertThat(first[2]).isEqualTo(4);
+    org.assertj.core.api.Assertions.assertThat(first[3]).isEqualTo(6);
+    long[] second = TokenBucket.take(new long[] {first[0], first[1]}, 10, 60_000, 0, 8);
+    org.assertj.core.api.Assertions.assertThat(second[2]).isEqualTo(6);
+    long[] third = TokenBucket.take(new long[] {second[0], second[1]}, 10, 60_000, 0, 8);
+    org.assertj.core.api.Assertions.assertThat(third[2]).isZero();
+    org.assertj.core.api.Assertions.assertThat(third[4]).isPositive();
+  }
 }

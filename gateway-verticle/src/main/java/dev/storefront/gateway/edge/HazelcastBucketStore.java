@@ -6,38 +6,79 @@ import dev.storefront.common.cluster.TokenBucket;
 import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Buckets in a Hazelcast map, so every gateway of the cluster draws from the same ones. Each take
  * is one entry processor run on the key's owner: atomic per bucket without locks or retries, one
  * network round trip at most, and the future completes on the caller's Vert.x context.
+ *
+ * <p>A round trip per request would make the limiter the edge's largest cost, so a gateway takes
+ * tokens from a large bucket in small batches (a lease) and spends them locally for a moment. Small
+ * limits (under {@value #LEASE_FROM} per window) are never leased: every token is taken from the
+ * cluster, so they hold exactly. Leased tokens not spent within {@value #LEASE_MILLIS} ms are
+ * dropped, which errs on the strict side.
  */
 public final class HazelcastBucketStore implements BucketStore {
 
   /** The map's name; its entries carry their own time to live. */
   public static final String MAP = "storefront.edge.rate-limits";
 
+  static final long LEASE_FROM = 100;
+  static final long LEASE_MILLIS = 100;
+  private static final long MAX_LEASE = 100;
+
   private final Vertx vertx;
   private final IMap<String, long[]> buckets;
+  private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+
+  /** Tokens this process holds for a bucket, and until when. */
+  private record Lease(AtomicLong tokens, long expiresAtMillis, long remainingHint) {}
 
   public HazelcastBucketStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.buckets = hazelcast.getMap(MAP);
+    vertx.setPeriodic(
+        10_000,
+        id -> {
+          long now = System.currentTimeMillis();
+          leases.values().removeIf(lease -> lease.expiresAtMillis() <= now);
+        });
   }
 
   @Override
   public Future<TokenBucket.Decision> take(String key, RateLimit limit) {
+    long now = System.currentTimeMillis();
+    Lease lease = leases.get(key);
+    if (lease != null && lease.expiresAtMillis() > now && lease.tokens().getAndDecrement() > 0) {
+      return Future.succeededFuture(
+          new TokenBucket.Decision(true, limit.capacity(), lease.remainingHint(), 0));
+    }
+    long batch = batchFor(limit);
     try {
       return Future.fromCompletionStage(
               buckets.submitToKey(
-                  key, new TokenBucket.Take(limit.capacity(), limit.window().toMillis())),
+                  key, new TokenBucket.Take(limit.capacity(), limit.window().toMillis(), batch)),
               vertx.getOrCreateContext())
           .map(
-              result ->
-                  new TokenBucket.Decision(result[0] == 1, limit.capacity(), result[1], result[2]));
+              result -> {
+                long granted = result[0];
+                if (granted > 1) {
+                  leases.put(
+                      key, new Lease(new AtomicLong(granted - 1), now + LEASE_MILLIS, result[1]));
+                }
+                return new TokenBucket.Decision(
+                    granted >= 1, limit.capacity(), result[1], result[2]);
+              });
     } catch (RuntimeException e) {
       // A member shutting down throws rather than failing the stage.
       return Future.failedFuture(e);
     }
+  }
+
+  static long batchFor(RateLimit limit) {
+    return limit.capacity() < LEASE_FROM ? 1 : Math.min(MAX_LEASE, limit.capacity() / LEASE_FROM);
   }
 }
