@@ -1,6 +1,7 @@
 package dev.storefront.gateway.http;
 
 import dev.storefront.common.http.Health;
+import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.security.Caller;
 import dev.storefront.gateway.config.GatewayConfig;
@@ -79,6 +80,7 @@ public final class GatewayRouter {
     security.accept(
         router,
         RateLimiter.create(vertx, edge, ctx -> Caller.of(ctx).map(Caller::accountId).orElse(null)));
+    router.route("/ops/*").handler(GatewayRouter::operatorsOnly);
     router.get("/ops/instances").handler(ctx -> ctx.json(upstreams.describe()));
     for (RouteTable.Route route : RouteTable.ROUTES) {
       router
@@ -86,5 +88,25 @@ public final class GatewayRouter {
           .handler(ctx -> proxy.forward(ctx, route.service()));
     }
     return ServiceRouter.complete(router);
+  }
+
+  /**
+   * The operations endpoints show the topology behind the edge: only callers on the gateway's own
+   * host reach them (the local stack's tools, {@code kubectl port-forward}, a sidecar).
+   */
+  static void operatorsOnly(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    if (remote != null && isLoopback(remote.hostAddress())) {
+      ctx.next();
+    } else {
+      ctx.fail(Problems.of(403, "Operations endpoints answer on the gateway's own host only"));
+    }
+  }
+
+  static boolean isLoopback(String address) {
+    return address != null
+        && (address.startsWith("127.")
+            || address.equals("::1")
+            || address.equals("0:0:0:0:0:0:0:1"));
   }
 }
