@@ -126,7 +126,7 @@ class GatewayFailoverIT {
     // And a graceful stop under load drains: unpublished first, no request lost.
     try (Load load = new Load()) {
       Thread.sleep(300);
-      catalogC.stop(Duration.ofSeconds(20));
+      catalogC.stop(Duration.ofSeconds(30));
       Thread.sleep(500);
       load.stop();
       assertThat(load.failures).as("failed requests: %s", load.failureSamples).isEmpty();

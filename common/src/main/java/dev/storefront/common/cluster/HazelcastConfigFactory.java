@@ -54,7 +54,9 @@ public final class HazelcastConfigFactory {
     // Vert.x leaves the cluster itself, after unpublishing its records; Hazelcast's own hook
     // would leave first and strand them.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
+    // Leaving waits for the member's partitions to find new owners, but not past this: a stop
+    // must finish well inside a supervisor's grace period (30 s for the local stack and k8s).
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     return config;

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ public final class ServiceHost {
   private static final Duration WITHDRAW_GRACE = Duration.ofMillis(500);
 
   private static final long PUBLISH_RETRY_MS = 1_000;
+  private static final Duration UNPUBLISH_TIMEOUT = Duration.ofSeconds(2);
   private static final long RECORD_CHECK_MS = 10_000;
 
   private final Vertx vertx;
@@ -282,12 +284,17 @@ public final class ServiceHost {
   /** Not ready, record removed, a moment for callers to notice; once, however often asked. */
   private synchronized Future<Void> withdraw() {
     if (withdrawal == null) {
+      LOG.info("Stopping: reporting not ready and withdrawing from discovery, then draining");
       health.stopAccepting();
       withdrawal =
           published == null
               ? Future.succeededFuture()
               : discovery
                   .unpublish(published.getRegistration())
+                  // The cluster may be busy moving partitions (a member just joined or died) and
+                  // hold the removal back; stopping must not wait on it: survivors remove the
+                  // record of a member that has left anyway.
+                  .timeout(UNPUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                   .recover(
                       e -> {
                         LOG.warn(
