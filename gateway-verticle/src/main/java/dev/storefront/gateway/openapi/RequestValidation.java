@@ -3,7 +3,6 @@ package dev.storefront.gateway.openapi;
 import dev.storefront.common.http.Problems;
 import dev.storefront.gateway.auth.AuthRoutes;
 import dev.storefront.gateway.edge.LimitedBody;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
@@ -22,7 +21,6 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatableRequest;
-import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -149,7 +147,8 @@ public final class RequestValidation {
     }
     Buffer buffered =
         operation.getRequestBody() != null && ctx.body().available() ? ctx.body().buffer() : null;
-    check(validatable(ctx, operation, buffered), operation)
+    validator
+        .validate(validatable(ctx, operation, buffered), operation.getOperationId())
         .onSuccess(
             valid -> {
               if (buffered != null) {
@@ -164,35 +163,6 @@ public final class RequestValidation {
               }
               ctx.fail(ValidationProblems.of(e, operation, document));
             });
-  }
-
-  /**
-   * Validates on the event loop. The library's own {@code validate} hands every request to a worker
-   * thread through an ordered {@code executeBlocking}, one request at a time per event loop, which
-   * made validation the edge's bottleneck; checking a few parameters and a small JSON body takes
-   * microseconds. The same per-parameter and body checks the library runs, in the same order;
-   * should its implementation class change, the library's own path is used.
-   */
-  private Future<Void> check(ValidatableRequest request, Operation operation) {
-    if (!(validator instanceof RequestValidatorImpl checks)) {
-      return validator.validate(request, operation.getOperationId()).mapEmpty();
-    }
-    try {
-      for (Parameter parameter : operation.getParameters()) {
-        RequestParameter value =
-            switch (parameter.getIn()) {
-              case COOKIE -> request.getCookies().get(parameter.getName());
-              case HEADER -> request.getHeaders().get(parameter.getName());
-              case PATH -> request.getPathParameters().get(parameter.getName());
-              case QUERY -> request.getQuery().get(parameter.getName());
-            };
-        checks.validateParameter(parameter, value);
-      }
-      checks.validateBody(operation.getRequestBody(), request);
-      return Future.succeededFuture();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 
   private static long limitFor(Operation operation) {
