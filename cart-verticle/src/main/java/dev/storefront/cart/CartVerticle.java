@@ -1,21 +1,29 @@
 package dev.storefront.cart;
 
+import dev.storefront.cart.client.CatalogClient;
 import dev.storefront.cart.config.CartConfig;
+import dev.storefront.cart.http.CartMetrics;
+import dev.storefront.cart.http.CartRouter;
+import dev.storefront.cart.repository.CartRepository;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.http.Health;
-import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.messaging.KafkaClients;
+import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.runtime.ServiceHost;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
+import java.time.Clock;
 
 /** The cart service: one cart per user, kept in the cluster. */
 public class CartVerticle extends VerticleBase {
 
   private final Env env;
+  private final MeterRegistry givenRegistry;
   private KafkaAdminClient kafka;
+  private CatalogClient catalog;
   private ServiceHost host;
 
   public CartVerticle() {
@@ -23,27 +31,57 @@ public class CartVerticle extends VerticleBase {
   }
 
   public CartVerticle(Env env) {
+    this(env, null);
+  }
+
+  /** With its own meter registry instead of the process's: for tests of several in one JVM. */
+  public CartVerticle(Env env, MeterRegistry registry) {
     this.env = env;
+    this.givenRegistry = registry;
   }
 
   @Override
   public Future<?> start() {
     ServiceIdentity identity = ServiceIdentity.create(CartConfig.SERVICE, getClass());
     CartConfig config = CartConfig.from(env, identity.instanceId());
+    MeterRegistry registry = givenRegistry != null ? givenRegistry : Metrics.registry();
     Health health = new Health(vertx);
     kafka = KafkaClients.watched(vertx, config.kafka(), health);
-    return ServiceHost.start(
-            vertx,
-            identity,
-            config.http(),
-            health,
-            v -> ServiceRouter.complete(ServiceRouter.withIdentity(v, health, env, "/api/*")))
+    // The host first, for its discovery view: the catalog client balances over it.
+    ServiceHost created = ServiceHost.create(vertx, identity, health);
+    return CartRepository.open(vertx, config.storage(), registry)
+        .compose(
+            carts -> {
+              health.check("carts", carts::ping);
+              catalog = new CatalogClient(vertx, created.directory(), config.catalog(), registry);
+              CartRouter handlers =
+                  new CartRouter(
+                      carts,
+                      catalog,
+                      config.storage(),
+                      new CartMetrics(registry),
+                      Clock.systemUTC());
+              return created.start(config.http(), v -> handlers.router(v, health, env));
+            })
         .onSuccess(h -> host = h);
+  }
+
+  /** The port the service listens on, once started. */
+  public int port() {
+    return host.port();
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
-    return stopped.eventually(() -> kafka == null ? Future.succeededFuture() : kafka.close());
+    return stopped
+        .eventually(
+            () -> {
+              if (catalog != null) {
+                catalog.close();
+              }
+              return Future.succeededFuture();
+            })
+        .eventually(() -> kafka == null ? Future.succeededFuture() : kafka.close());
   }
 }

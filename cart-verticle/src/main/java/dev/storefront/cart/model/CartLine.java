@@ -1,0 +1,58 @@
+package dev.storefront.cart.model;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * One product in a cart: how many, and the name and unit price the catalog gave when they were last
+ * read ({@code pricedAt}).
+ */
+public record CartLine(
+    String productId, String name, Money unitPrice, int quantity, Instant pricedAt) {
+
+  public CartLine {
+    if (productId == null || productId.isEmpty()) {
+      throw new IllegalArgumentException("a line needs a product id");
+    }
+    if (unitPrice == null || pricedAt == null) {
+      throw new IllegalArgumentException("a line needs a price and when it was read");
+    }
+    if (quantity < Cart.MIN_QUANTITY || quantity > Cart.MAX_QUANTITY) {
+      throw new IllegalArgumentException(
+          "quantity must be between "
+              + Cart.MIN_QUANTITY
+              + " and "
+              + Cart.MAX_QUANTITY
+              + ", got "
+              + quantity);
+    }
+    name = name == null ? "" : name;
+  }
+
+  public Money lineTotal() {
+    return unitPrice.times(quantity);
+  }
+
+  /** The same quantity at a newer name and price. */
+  public CartLine repriced(String newName, Money newPrice, Instant at) {
+    return new CartLine(productId, newName, newPrice, quantity, at);
+  }
+
+  JsonObject toStorage() {
+    return new JsonObject()
+        .put("productId", productId)
+        .put("name", name)
+        .put("quantity", quantity)
+        .put("unitPrice", unitPrice.toJson())
+        .put("pricedAt", pricedAt.toString());
+  }
+
+  static CartLine fromStorage(JsonObject json) {
+    return new CartLine(
+        json.getString("productId"),
+        json.getString("name"),
+        Money.fromJson(json.getJsonObject("unitPrice")),
+        json.getInteger("quantity"),
+        Instant.parse(json.getString("pricedAt")));
+  }
+}
