@@ -193,7 +193,9 @@ public final class CatalogClient {
     if (cause instanceof OpenCircuitException) {
       return "rejected";
     }
-    if (cause instanceof TimeoutException) {
+    // The request's own time limit or the breaker's, whichever struck first.
+    if (cause instanceof TimeoutException
+        || cause instanceof io.vertx.circuitbreaker.TimeoutException) {
       return "timeout";
     }
     if (cause instanceof NoInstanceException) {
