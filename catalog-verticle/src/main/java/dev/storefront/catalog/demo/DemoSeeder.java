@@ -69,9 +69,11 @@ public class DemoSeeder {
     Future<Integer> chain =
         conn.preparedQuery(INSERT_CATEGORIES)
             .execute(
-                Tuple.of(
-                    categories.stream().map(DemoCatalog.Category::slug).toArray(String[]::new),
-                    categories.stream().map(DemoCatalog.Category::name).toArray(String[]::new)))
+                Tuple.tuple()
+                    .addArrayOfString(
+                        categories.stream().map(DemoCatalog.Category::slug).toArray(String[]::new))
+                    .addArrayOfString(
+                        categories.stream().map(DemoCatalog.Category::name).toArray(String[]::new)))
             .map(0);
     List<DemoCatalog.Product> products = catalog.products();
     for (int from = 0; from < products.size(); from += BATCH) {

@@ -109,7 +109,10 @@ public class ReservationRepository {
                                     r -> stock.put(r.getUUID("id"), r.getInteger("stock")));
                                 checkAvailable(orderId, sorted, stock);
                                 return conn.preparedQuery(TAKE_STOCK)
-                                    .execute(Tuple.of(ids, quantities));
+                                    .execute(
+                                        Tuple.tuple()
+                                            .addArrayOfUUID(ids)
+                                            .addArrayOfInteger(quantities));
                               })
                           .compose(
                               taken -> {
@@ -121,7 +124,11 @@ public class ReservationRepository {
                                           "stock changed under a lock for order " + orderId));
                                 }
                                 return conn.preparedQuery(INSERT_ITEMS)
-                                    .execute(Tuple.of(orderId, ids, quantities));
+                                    .execute(
+                                        Tuple.tuple()
+                                            .addUUID(orderId)
+                                            .addArrayOfUUID(ids)
+                                            .addArrayOfInteger(quantities));
                               })
                           .compose(v -> find(conn, orderId))
                           .map(created -> new Outcome(created.get(), true));
