@@ -65,7 +65,7 @@ public class GatewayVerticle extends VerticleBase {
                                         upstreams,
                                         config,
                                         edge,
-                                        GatewayRouter.contract(v, document),
+                                        GatewayRouter.contract(document),
                                         security::mount))));
   }
 

@@ -36,10 +36,10 @@ public final class GatewayRouter {
    * Serves the OpenAPI document and validates requests against it: a request the document does not
    * allow never reaches a service.
    */
-  public static Consumer<Router> contract(Vertx vertx, ApiDocument document) {
+  public static Consumer<Router> contract(ApiDocument document) {
     return router -> {
       new OpenApiEndpoint(document).mount(router);
-      RequestValidation.create(vertx, document).mount(router);
+      RequestValidation.create(document).mount(router);
     };
   }
 

@@ -3,11 +3,11 @@ package dev.storefront.gateway.openapi;
 import dev.storefront.common.http.Problems;
 import dev.storefront.gateway.auth.AuthRoutes;
 import dev.storefront.gateway.edge.LimitedBody;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,8 +19,8 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
-import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatorException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ import java.util.Map;
  * the request paused, to stream on as before.
  *
  * <pre>
- *   RequestValidation.create(vertx, document).mount(router)   // after the body-size limit,
+ *   RequestValidation.create(document).mount(router)   // after the body-size limit,
  *                                                            // before authentication
  * </pre>
  */
@@ -59,20 +59,20 @@ public final class RequestValidation {
   private static final String BODY = "storefront.openapi.body";
 
   private final OpenAPIContract contract;
-  private final RequestValidator validator;
+  private final CompiledContract rules;
   private final JsonObject document;
   private final BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
   private final BodyHandler authBody =
       BodyHandler.create(false).setBodyLimit(AuthRoutes.BODY_LIMIT);
 
-  private RequestValidation(Vertx vertx, ApiDocument document) {
+  private RequestValidation(ApiDocument document) {
     this.contract = document.contract();
-    this.validator = RequestValidator.create(vertx, contract);
+    this.rules = new CompiledContract(contract);
     this.document = contract.getRawContract();
   }
 
-  public static RequestValidation create(Vertx vertx, ApiDocument document) {
-    return new RequestValidation(vertx, document);
+  public static RequestValidation create(ApiDocument document) {
+    return new RequestValidation(document);
   }
 
   /**
@@ -105,7 +105,8 @@ public final class RequestValidation {
     }
     ctx.put(OPERATION, operation);
     if (operation.getRequestBody() == null || !hasBody(request)) {
-      // Validation takes a trip to a worker: keep any body for whoever reads it next.
+      // Authentication and the rate limit may wait on the cluster: keep any body for whoever
+      // reads it next.
       if (!request.isEnded()) {
         request.pause();
       }
@@ -147,22 +148,19 @@ public final class RequestValidation {
     }
     Buffer buffered =
         operation.getRequestBody() != null && ctx.body().available() ? ctx.body().buffer() : null;
-    validator
-        .validate(validatable(ctx, operation, buffered), operation.getOperationId())
-        .onSuccess(
-            valid -> {
-              if (buffered != null) {
-                ctx.put(BODY, buffered);
-              }
-              ctx.next();
-            })
-        .onFailure(
-            e -> {
-              if (!ctx.request().isEnded()) {
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-              }
-              ctx.fail(ValidationProblems.of(e, operation, document));
-            });
+    try {
+      rules.check(operation, validatable(ctx, operation, buffered));
+    } catch (ValidatorException | DecodeException e) {
+      if (!ctx.request().isEnded()) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      ctx.fail(ValidationProblems.of(e, operation, document));
+      return;
+    }
+    if (buffered != null) {
+      ctx.put(BODY, buffered);
+    }
+    ctx.next();
   }
 
   private static long limitFor(Operation operation) {

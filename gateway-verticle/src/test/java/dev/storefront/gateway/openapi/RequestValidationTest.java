@@ -56,7 +56,7 @@ class RequestValidationTest {
         .compose(
             document -> {
               Router router = Router.router(vertx);
-              RequestValidation.create(vertx, document).mount(router);
+              RequestValidation.create(document).mount(router);
               router
                   .route()
                   .handler(
