@@ -32,10 +32,10 @@ public final class Health {
         promise ->
             probe
                 .get()
-                .onSuccess(v -> promise.complete(Status.OK()))
+                .onSuccess(v -> promise.tryComplete(Status.OK()))
                 .onFailure(
                     e ->
-                        promise.complete(
+                        promise.tryComplete(
                             Status.KO(
                                 new JsonObject().put("error", String.valueOf(e.getMessage()))))));
     return this;
