@@ -12,13 +12,15 @@
 # best round of each counts. Prints requests/s, p50 and p99, and ratios against nginx.
 #
 # Usage: bench/edge-hop.sh [--name STACK] [--duration S] [--connections N] [--threads N]
-#                          [--rounds N] [--path PATH]
+#                          [--rounds N] [--path PATH] [--script WRK_LUA]
+# --script gives wrk a Lua script that chooses each request (bench/catalog-reads.sh uses it to
+# spread reads over many products); --path is then only the warm-up request.
 # Needs a running stack (./storefront up) with one catalog process; installs wrk and nginx from
 # Debian's packages when they are missing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=2 PATH_UNDER_TEST="/api/products?size=10"
+NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=2 PATH_UNDER_TEST="/api/products?size=10" SCRIPT=
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
@@ -27,6 +29,7 @@ while (($#)); do
     --threads) THREADS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --path) PATH_UNDER_TEST="$2"; shift 2 ;;
+    --script) SCRIPT="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -76,7 +79,7 @@ nginx -p "$WORK" -c "$WORK/nginx.conf"
 
 run() { # name port -> "rps p50_ms p99_ms errors"
   local out
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH_HEADER" "http://127.0.0.1:$2$PATH_UNDER_TEST")"
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH_HEADER" ${SCRIPT:+-s "$SCRIPT"} "http://127.0.0.1:$2$PATH_UNDER_TEST")"
   python3 - "$out" <<'PY'
 import re, sys
 out = sys.argv[1]
@@ -105,7 +108,7 @@ TOKEN="$(curl -sf -H 'Content-Type: application/json' -d "$CREDENTIALS" "http://
   python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
 AUTH_HEADER="Authorization: Bearer $TOKEN"
 
-echo "Backend: catalog on :$CATALOG_PORT, path $PATH_UNDER_TEST; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s)"
+echo "Backend: catalog on :$CATALOG_PORT, path $PATH_UNDER_TEST${SCRIPT:+ (requests from $SCRIPT)}; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s)"
 # Warm up every path (JIT, pools) before measuring.
 for port in "$CATALOG_PORT" "$NGINX_PORT" "$GATEWAY_PORT"; do
   wrk -t1 -c8 -d5s -H "$AUTH_HEADER" "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
