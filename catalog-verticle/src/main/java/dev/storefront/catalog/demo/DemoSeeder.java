@@ -45,19 +45,29 @@ public class DemoSeeder {
   /** Seeds only when the catalog has no product at all; true when this call seeded. */
   public Future<Boolean> seedIfEmpty(DemoCatalog catalog) {
     return pool.withTransaction(
-        conn ->
-            lock(conn)
-                .compose(v -> conn.preparedQuery(ANY_PRODUCT).execute())
-                .compose(
-                    rows ->
-                        rows.iterator().next().getBoolean("present")
-                            ? Future.succeededFuture(false)
-                            : insert(conn, catalog).map(n -> true)));
+            conn ->
+                lock(conn)
+                    .compose(v -> conn.preparedQuery(ANY_PRODUCT).execute())
+                    .compose(
+                        rows ->
+                            rows.iterator().next().getBoolean("present")
+                                ? Future.succeededFuture(false)
+                                : insert(conn, catalog).map(n -> true)))
+        .compose(seeded -> seeded ? analyze().map(true) : Future.succeededFuture(false));
   }
 
   /** Adds whatever of the demo catalog is missing; the number of products inserted. */
   public Future<Integer> seed(DemoCatalog catalog) {
-    return pool.withTransaction(conn -> lock(conn).compose(v -> insert(conn, catalog)));
+    return pool.withTransaction(conn -> lock(conn).compose(v -> insert(conn, catalog)))
+        .compose(inserted -> inserted > 0 ? analyze().map(inserted) : Future.succeededFuture(0));
+  }
+
+  /**
+   * Refreshes the planner's statistics at once: until autovacuum gets round to it, PostgreSQL plans
+   * searches over thousands of new rows as if the table were nearly empty.
+   */
+  private Future<Void> analyze() {
+    return pool.query("ANALYZE products").execute().mapEmpty();
   }
 
   private static Future<Void> lock(SqlConnection conn) {
