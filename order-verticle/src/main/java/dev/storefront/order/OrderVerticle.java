@@ -3,57 +3,163 @@ package dev.storefront.order;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.db.Postgres;
 import dev.storefront.common.discovery.ServiceIdentity;
+import dev.storefront.common.events.EventConsumer;
+import dev.storefront.common.events.OutboxRelay;
+import dev.storefront.common.events.Topics;
 import dev.storefront.common.http.Health;
-import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.messaging.KafkaClients;
+import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.runtime.ServiceHost;
+import dev.storefront.order.client.CartClient;
+import dev.storefront.order.client.CatalogClient;
 import dev.storefront.order.config.OrderConfig;
+import dev.storefront.order.events.OrderEvents;
+import dev.storefront.order.events.PaymentEvent;
+import dev.storefront.order.http.OrderRouter;
+import dev.storefront.order.repository.IdempotencyRepository;
+import dev.storefront.order.repository.OrderRepository;
+import dev.storefront.order.service.CheckoutService;
+import dev.storefront.order.service.DeadlineSweeper;
+import dev.storefront.order.service.OrderMetrics;
+import dev.storefront.order.service.OrderTransitions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The order service: checkout and the order state machine. */
+/**
+ * The order service: checkout and the order state machine. Deployed once per process; its HTTP side
+ * runs one server per event loop, while the outbox relay, the payment-events consumer and the
+ * deadline sweeper run once per process.
+ */
 public class OrderVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OrderVerticle.class);
+  private static final long TOPICS_RETRY_MS = 5_000;
+
   private final Env env;
+  private final MeterRegistry givenRegistry;
   private Pool pool;
   private KafkaAdminClient kafka;
   private ServiceHost host;
+  private CartClient cart;
+  private CatalogClient catalog;
+  private OutboxRelay relay;
+  private EventConsumer consumer;
+  private DeadlineSweeper sweeper;
+  private boolean stopping;
 
   public OrderVerticle() {
     this(Env.system());
   }
 
   public OrderVerticle(Env env) {
+    this(env, null);
+  }
+
+  /** With its own meter registry for the order service's meters: for tests. */
+  public OrderVerticle(Env env, MeterRegistry registry) {
     this.env = env;
+    this.givenRegistry = registry;
   }
 
   @Override
   public Future<?> start() {
     ServiceIdentity identity = ServiceIdentity.create(OrderConfig.SERVICE, getClass());
     OrderConfig config = OrderConfig.from(env, identity.instanceId());
+    MeterRegistry registry = givenRegistry != null ? givenRegistry : Metrics.registry();
+    OrderMetrics metrics = new OrderMetrics(registry);
     Health health = new Health(vertx);
     kafka = KafkaClients.watched(vertx, config.kafka(), health);
+    // The host first, for its discovery view: the clients balance over it.
+    ServiceHost created = ServiceHost.create(vertx, identity, health);
+    cart = new CartClient(vertx, created.directory(), config.cart(), registry);
+    catalog = new CatalogClient(vertx, created.directory(), config.catalog(), registry);
+    Clock clock = Clock.systemUTC();
+    ensureTopics(config);
     return Postgres.start(vertx, config.db(), config.http().instances(), health)
         .compose(
             p -> {
               pool = p;
-              return ServiceHost.start(
-                  vertx,
-                  identity,
-                  config.http(),
-                  health,
-                  v ->
-                      ServiceRouter.complete(ServiceRouter.withIdentity(v, health, env, "/api/*")));
+              return OutboxRelay.start(vertx, pool, config.kafka(), OutboxRelay.Options.from(env));
+            })
+        .compose(
+            r -> {
+              relay = r;
+              OrderRepository orders = new OrderRepository(pool);
+              IdempotencyRepository keys = new IdempotencyRepository(pool);
+              OrderTransitions transitions =
+                  new OrderTransitions(pool, orders, keys, metrics, clock);
+              sweeper = new DeadlineSweeper(vertx, transitions, keys, config.checkout());
+              sweeper.start();
+              CheckoutService checkout =
+                  new CheckoutService(pool, orders, keys, cart, catalog, config.checkout(), clock);
+              OrderRouter router = new OrderRouter(checkout, orders, metrics);
+              return EventConsumer.start(
+                      vertx,
+                      config.kafka(),
+                      List.of(PaymentEvent.TOPIC),
+                      transitions::onPaymentEvent,
+                      EventConsumer.Options.from(env))
+                  .compose(
+                      c -> {
+                        consumer = c;
+                        return created.start(config.http(), v -> router.router(v, health, env));
+                      });
             })
         .onSuccess(h -> host = h);
   }
 
+  /**
+   * Creates the topics this service writes and reads, should the broker lack them; in the
+   * background and until it works, because the service can take orders while the broker is away
+   * (the outbox keeps the events).
+   */
+  private void ensureTopics(OrderConfig config) {
+    Topics.ensure(vertx, config.kafka(), List.of(OrderEvents.TOPIC, PaymentEvent.TOPIC))
+        .onFailure(
+            e -> {
+              if (stopping) {
+                return;
+              }
+              LOG.warn("Could not ensure the Kafka topics, trying again: {}", e.getMessage());
+              vertx.setTimer(TOPICS_RETRY_MS, t -> ensureTopics(config));
+            });
+  }
+
+  /** The port the service listens on, once started. */
+  public int port() {
+    return host.port();
+  }
+
+  /** The deadline sweeper, for tests and operators' tools. */
+  public DeadlineSweeper sweeper() {
+    return sweeper;
+  }
+
   @Override
   public Future<?> stop() {
+    stopping = true;
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
     return stopped
+        .eventually(() -> sweeper == null ? Future.succeededFuture() : sweeper.stop())
+        .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.stop())
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(
+            () -> {
+              if (cart != null) {
+                cart.close();
+              }
+              if (catalog != null) {
+                catalog.close();
+              }
+              return Future.succeededFuture();
+            })
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> kafka == null ? Future.succeededFuture() : kafka.close());
   }

@@ -1,0 +1,85 @@
+package dev.storefront.order.events;
+
+import dev.storefront.order.model.Order;
+import dev.storefront.order.model.OrderItem;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The events the order service publishes on {@value #TOPIC}, keyed by order id, version 1. Their
+ * {@code data}:
+ *
+ * <pre>
+ *   OrderCreated   {accountId, items, total, paymentToken, cartUpdatedAt}
+ *   OrderConfirmed {accountId, items, total, paymentId, cartUpdatedAt}
+ *   OrderCancelled {accountId, items, total, reason, paymentId}
+ * </pre>
+ *
+ * Items are {@code [{productId, quantity, unitPrice: Money}]}, money {@code {amountMinor,
+ * currency}}, instants ISO-8601 in UTC or null. The contract tests pin these shapes.
+ */
+public final class OrderEvents {
+
+  public static final String TOPIC = "orders.events";
+  public static final String ORDER_CREATED = "OrderCreated";
+  public static final String ORDER_CONFIRMED = "OrderConfirmed";
+  public static final String ORDER_CANCELLED = "OrderCancelled";
+
+  private OrderEvents() {}
+
+  /** A new order, for the payment service to charge {@code paymentToken} with. */
+  public static JsonObject created(Order order, String paymentToken) {
+    return new JsonObject()
+        .put("accountId", order.accountId())
+        .put("items", items(order.items()))
+        .put("total", order.total().toJson())
+        .put("paymentToken", paymentToken)
+        .put("cartUpdatedAt", instant(order.cartUpdatedAt()));
+  }
+
+  public static JsonObject confirmed(Order order) {
+    return new JsonObject()
+        .put("accountId", order.accountId())
+        .put("items", items(order.items()))
+        .put("total", order.total().toJson())
+        .put("paymentId", uuid(order.paymentId()))
+        .put("cartUpdatedAt", instant(order.cartUpdatedAt()));
+  }
+
+  public static JsonObject cancelled(Order order) {
+    return new JsonObject()
+        .put("accountId", order.accountId())
+        .put("items", items(order.items()))
+        .put("total", order.total().toJson())
+        .put("reason", order.cancelReason().value())
+        .put("paymentId", uuid(order.paymentId()));
+  }
+
+  /**
+   * The cancellation of a checkout that never became an order (see the sweeper): what the stock may
+   * have been reserved for, so that the catalog releases it.
+   */
+  public static JsonObject abandoned(String accountId, JsonArray items, JsonObject total) {
+    return new JsonObject()
+        .put("accountId", accountId)
+        .put("items", items.copy())
+        .put("total", total.copy())
+        .put("reason", "payment_timeout")
+        .putNull("paymentId");
+  }
+
+  public static JsonArray items(List<OrderItem> items) {
+    return new JsonArray(items.stream().map(OrderItem::toEventJson).toList());
+  }
+
+  private static String instant(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  private static String uuid(UUID id) {
+    return id == null ? null : id.toString();
+  }
+}

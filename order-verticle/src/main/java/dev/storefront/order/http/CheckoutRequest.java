@@ -1,0 +1,92 @@
+package dev.storefront.order.http;
+
+import dev.storefront.common.http.Problems;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A checkout as the caller asked for it: the {@code Idempotency-Key} header (8 to 128 visible ASCII
+ * characters) and the body {@code {"paymentToken": "<12 to 19 digits>"}}, with the hash of the body
+ * in canonical form (keys sorted at every level, no white space), so that the same request sent
+ * again, however formatted, is recognised and a different one under the same key is not mistaken
+ * for it.
+ */
+public record CheckoutRequest(String idempotencyKey, String paymentToken, String requestHash) {
+
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private static final Pattern KEY = Pattern.compile("[!-~]{8,128}");
+  private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
+
+  /** Fails with a 400 problem when the key or the body is not what checkout takes. */
+  public static CheckoutRequest parse(String idempotencyKey, Buffer body) {
+    if (idempotencyKey == null || idempotencyKey.isEmpty()) {
+      throw Problems.of(400, "The Idempotency-Key header is required: a value unique per checkout");
+    }
+    if (!KEY.matcher(idempotencyKey).matches()) {
+      throw Problems.of(
+          400, "The Idempotency-Key must be 8 to 128 visible ASCII characters without spaces");
+    }
+    if (body == null || body.length() == 0) {
+      throw Problems.of(
+          400, "The request needs a JSON body such as {\"paymentToken\": \"4242424242424242\"}");
+    }
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw Problems.of(400, "The request body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject json)) {
+      throw Problems.of(400, "The request body must be a JSON object");
+    }
+    Object token = json.getValue("paymentToken");
+    if (!(token instanceof String card)) {
+      throw Problems.of(400, "paymentToken is required: the card number as a string of digits");
+    }
+    if (!CARD_NUMBER.matcher(card).matches()) {
+      throw Problems.of(400, "paymentToken must be a card number of 12 to 19 digits");
+    }
+    return new CheckoutRequest(idempotencyKey, card, hash(json));
+  }
+
+  /** SHA-256, in hex, of the canonical form of {@code json}. */
+  static String hash(JsonObject json) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Json.encode(canonical(json)).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** Objects become maps sorted by key, at every level; everything else stays as it is. */
+  static Object canonical(Object value) {
+    if (value instanceof JsonObject object) {
+      Map<String, Object> sorted = new TreeMap<>();
+      object.forEach(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+      return sorted;
+    }
+    if (value instanceof JsonArray array) {
+      return array.stream().map(CheckoutRequest::canonical).toList();
+    }
+    return value;
+  }
+
+  /** The card's last four digits, for logs; never the number. */
+  public String cardHint() {
+    return "…" + paymentToken.substring(paymentToken.length() - 4);
+  }
+}

@@ -1,0 +1,309 @@
+package dev.storefront.order.service;
+
+import static dev.storefront.order.service.CheckoutProblems.problem;
+import static dev.storefront.order.service.CheckoutProblems.retryLater;
+
+import dev.storefront.common.events.EventEnvelope;
+import dev.storefront.common.events.Outbox;
+import dev.storefront.order.client.CartClient;
+import dev.storefront.order.client.CartView;
+import dev.storefront.order.client.CatalogClient;
+import dev.storefront.order.client.Reservation;
+import dev.storefront.order.client.ServiceUnavailableException;
+import dev.storefront.order.config.OrderConfig;
+import dev.storefront.order.events.OrderEvents;
+import dev.storefront.order.model.Order;
+import dev.storefront.order.model.OrderItem;
+import dev.storefront.order.repository.IdempotencyRepository;
+import dev.storefront.order.repository.IdempotencyRepository.Claimed;
+import dev.storefront.order.repository.IdempotencyRepository.Existing;
+import dev.storefront.order.repository.OrderRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkout, the synchronous part of the saga:
+ *
+ * <ol>
+ *   <li>claim the idempotency key (a repeat of a finished checkout gets its answer again, a repeat
+ *       of one still running gets 409, another request under the same key 422);
+ *   <li>read the caller's cart (empty: 422; prices the catalog could not confirm: 503);
+ *   <li>record on the claim what is about to be reserved, then reserve the stock at the catalog
+ *       under the new order's id (not enough: 409; unknown products: 422);
+ *   <li>in one transaction: the order (pending, with its payment deadline), its items, the claim
+ *       completed with the response, and {@code OrderCreated} in the outbox.
+ * </ol>
+ *
+ * A checkout that creates no order releases what it reserved (the catalog's release is idempotent
+ * and answers for an order it holds nothing for, so an unclear reservation is released too) and
+ * then its key, so the same key may try again. Should releasing fail, or the process die midway,
+ * the claim stays in flight with the order id and lines it may have reserved; once its lease is
+ * over the sweeper publishes {@code OrderCancelled} for that order id, on which the catalog
+ * releases the stock, and frees the key.
+ */
+public final class CheckoutService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
+
+  /** What a checkout answers: the status and body, first-time or replayed. */
+  public record Result(int status, JsonObject body, UUID orderId, boolean replayed) {}
+
+  private final Pool pool;
+  private final OrderRepository orders;
+  private final IdempotencyRepository keys;
+  private final CartClient cart;
+  private final CatalogClient catalog;
+  private final OrderConfig.Checkout config;
+  private final Clock clock;
+
+  public CheckoutService(
+      Pool pool,
+      OrderRepository orders,
+      IdempotencyRepository keys,
+      CartClient cart,
+      CatalogClient catalog,
+      OrderConfig.Checkout config,
+      Clock clock) {
+    this.pool = pool;
+    this.orders = orders;
+    this.keys = keys;
+    this.cart = cart;
+    this.catalog = catalog;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * Checks out the cart of {@code accountId}; {@code identity} is the caller's internal token, to
+   * act on their behalf at the cart and the catalog.
+   */
+  public Future<Result> checkout(
+      String accountId, String identity, String idempotencyKey, String requestHash, String card) {
+    UUID orderId = UUID.randomUUID();
+    return keys.claim(accountId, idempotencyKey, requestHash, orderId)
+        .compose(
+            claim -> {
+              if (claim instanceof Existing existing) {
+                return answerForExisting(existing.key(), requestHash);
+              }
+              Attempt attempt =
+                  new Attempt(
+                      accountId, identity, idempotencyKey, ((Claimed) claim).orderId(), card);
+              return run(attempt);
+            });
+  }
+
+  private static Future<Result> answerForExisting(IdempotencyRepository.Key key, String hash) {
+    if (!key.requestHash().equals(hash)) {
+      return Future.failedFuture(
+          problem(
+              422,
+              CheckoutProblems.KEY_REUSED,
+              "This Idempotency-Key was used for a different request; use a new key for a new"
+                  + " checkout"));
+    }
+    if (key.completed()) {
+      return Future.succeededFuture(
+          new Result(key.responseStatus(), key.responseBody(), key.orderId(), true));
+    }
+    return Future.failedFuture(
+        retryLater(
+            409,
+            CheckoutProblems.IN_PROGRESS,
+            "A checkout with this Idempotency-Key is still in progress",
+            1));
+  }
+
+  /** One checkout that holds its key. */
+  private record Attempt(
+      String accountId, String identity, String key, UUID orderId, String card) {}
+
+  private Future<Result> run(Attempt attempt) {
+    return cart.read(attempt.identity())
+        .recover(e -> Future.failedFuture(unavailable(e)))
+        .compose(CheckoutService::itemsOf)
+        // Nothing is reserved yet: a refusal only needs the key freed.
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? reserveAndCreate(attempt, ar.result())
+                    : releaseKey(attempt).transform(v -> Future.<Result>failedFuture(ar.cause())));
+  }
+
+  private record CartItems(List<OrderItem> items, Instant cartUpdatedAt) {}
+
+  private static Future<CartItems> itemsOf(CartView view) {
+    if (view.lines().isEmpty()) {
+      return Future.failedFuture(
+          problem(
+              422, CheckoutProblems.EMPTY_CART, "The cart is empty: there is nothing to order"));
+    }
+    if (!view.pricesVerified()) {
+      return Future.failedFuture(
+          retryLater(
+              503,
+              CheckoutProblems.PRICES_UNVERIFIED,
+              "The catalog cannot confirm the cart's prices right now, so nothing was ordered",
+              5));
+    }
+    List<String> currencies =
+        view.lines().stream().map(l -> l.unitPrice().currency()).distinct().sorted().toList();
+    if (currencies.size() > 1) {
+      return Future.failedFuture(
+          problem(
+              422,
+              CheckoutProblems.CURRENCY_MISMATCH,
+              "The cart holds prices in "
+                  + String.join(" and ", currencies)
+                  + "; one order is paid"
+                  + " in one currency"));
+    }
+    List<OrderItem> items =
+        view.lines().stream()
+            .map(l -> new OrderItem(l.productId(), l.name(), l.quantity(), l.unitPrice()))
+            .toList();
+    return Future.succeededFuture(new CartItems(items, view.updatedAt()));
+  }
+
+  private Future<Result> reserveAndCreate(Attempt attempt, CartItems cartItems) {
+    List<OrderItem> items = cartItems.items();
+    JsonObject reserved =
+        new JsonObject()
+            .put("items", OrderEvents.items(items))
+            .put("total", Order.totalOf(items).toJson());
+    List<Reservation.Item> wanted =
+        items.stream().map(i -> new Reservation.Item(i.productId(), i.quantity())).toList();
+    return keys.recordReservation(attempt.accountId(), attempt.key(), attempt.orderId(), reserved)
+        .compose(
+            v ->
+                catalog
+                    .reserve(attempt.orderId(), wanted, attempt.identity())
+                    .transform(
+                        ar -> {
+                          if (ar.failed()) {
+                            // The reservation may have been made before the answer was lost.
+                            return undo(attempt, unavailable(ar.cause()));
+                          }
+                          Reservation reservation = ar.result();
+                          if (reservation instanceof Reservation.InsufficientStock shortage) {
+                            return releaseKey(attempt)
+                                .transform(x -> Future.failedFuture(insufficient(shortage)));
+                          }
+                          if (reservation instanceof Reservation.UnknownProducts unknown) {
+                            return releaseKey(attempt)
+                                .transform(
+                                    x ->
+                                        Future.failedFuture(
+                                            problem(
+                                                422,
+                                                CheckoutProblems.UNKNOWN_PRODUCT,
+                                                "The cart holds products the catalog no longer"
+                                                    + " has: "
+                                                    + join(unknown.productIds()),
+                                                new JsonObject()
+                                                    .put("productIds", unknown.productIds()))));
+                          }
+                          return create(attempt, cartItems).recover(e -> undo(attempt, e));
+                        }));
+  }
+
+  private Future<Result> create(Attempt attempt, CartItems cartItems) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Order order =
+        Order.pending(
+            attempt.orderId(),
+            attempt.accountId(),
+            cartItems.items(),
+            cartItems.cartUpdatedAt(),
+            now,
+            now.plus(config.paymentDeadline()));
+    JsonObject body = order.toJson();
+    EventEnvelope created =
+        EventEnvelope.create(
+            OrderEvents.ORDER_CREATED, order.id(), OrderEvents.created(order, attempt.card()));
+    return pool.withTransaction(
+            tx ->
+                orders
+                    .insert(tx, order)
+                    .compose(
+                        v ->
+                            keys.complete(
+                                tx, attempt.accountId(), attempt.key(), order.id(), 201, body))
+                    .compose(
+                        v -> Outbox.append(tx, OrderEvents.TOPIC, order.id().toString(), created)))
+        .map(v -> new Result(201, body, order.id(), false));
+  }
+
+  /**
+   * After a failure that may have left stock reserved: release it, then the key. Should the release
+   * fail, the key stays claimed and the sweeper cancels the order once the lease is over.
+   */
+  private Future<Result> undo(Attempt attempt, Throwable failure) {
+    return catalog
+        .release(attempt.orderId(), attempt.identity())
+        .compose(v -> releaseKey(attempt))
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warn(
+                    "Checkout of order {} failed ({}) and its reservation could not be released"
+                        + " ({}); the sweeper cancels it after {}",
+                    attempt.orderId(),
+                    failure.getMessage(),
+                    ar.cause().getMessage(),
+                    config.lease());
+              }
+              return Future.failedFuture(failure);
+            });
+  }
+
+  private Future<Void> releaseKey(Attempt attempt) {
+    return keys.release(attempt.accountId(), attempt.key(), attempt.orderId())
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "Could not free the idempotency key of order {}; it is freed after {}: {}",
+                    attempt.orderId(),
+                    config.lease(),
+                    e.getMessage()));
+  }
+
+  private static Throwable unavailable(Throwable e) {
+    if (e instanceof ServiceUnavailableException down) {
+      String type =
+          CartClient.SERVICE.equals(down.service())
+              ? CheckoutProblems.CART_UNAVAILABLE
+              : CheckoutProblems.CATALOG_UNAVAILABLE;
+      return retryLater(
+          503,
+          type,
+          "The " + down.service() + " service cannot be reached; nothing was ordered",
+          down.retryAfterSeconds());
+    }
+    return e;
+  }
+
+  private static Throwable insufficient(Reservation.InsufficientStock shortage) {
+    JsonArray ids = new JsonArray();
+    shortage.shortages().forEach(s -> ids.add(((JsonObject) s).getString("productId")));
+    return problem(
+        409,
+        CheckoutProblems.INSUFFICIENT_STOCK,
+        "Not enough stock of product(s) " + join(ids) + "; nothing was ordered",
+        new JsonObject().put("productIds", ids).put("shortages", shortage.shortages()));
+  }
+
+  private static String join(JsonArray values) {
+    return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+}

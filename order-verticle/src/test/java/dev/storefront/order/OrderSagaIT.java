@@ -1,0 +1,793 @@
+package dev.storefront.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storefront.common.config.Env;
+import dev.storefront.common.config.KafkaConfig;
+import dev.storefront.common.events.EventEnvelope;
+import dev.storefront.common.events.Topics;
+import dev.storefront.common.messaging.KafkaClients;
+import dev.storefront.common.security.Caller;
+import dev.storefront.common.security.EcKeys;
+import dev.storefront.common.security.InternalTokens;
+import dev.storefront.devstack.KafkaBroker;
+import dev.storefront.devstack.ThrowawayDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The order service as the stack runs it (the real verticle, its migrations, two event-loop
+ * servers, the outbox relay, the payment-events consumer, the sweeper) against a throwaway database
+ * and a real Kafka broker, with a stand-in cart and catalog found through discovery.
+ */
+class OrderSagaIT {
+
+  private static final String CARD = "4242424242424242";
+
+  @TempDir static Path kafkaDir;
+
+  private static ThrowawayDatabase db;
+  private static KafkaBroker broker;
+  private static Vertx vertx;
+  private static StandIns.Cart cart;
+  private static StandIns.Catalog catalog;
+  private static OrderVerticle order;
+  private static SimpleMeterRegistry meters;
+  private static WebClient web;
+  private static InternalTokens.Issuer issuer;
+  private static KafkaProducer<String, String> producer;
+  private static KafkaConsumer<String, String> consumer;
+  private static final List<KafkaConsumerRecord<String, String>> published =
+      new CopyOnWriteArrayList<>();
+  private static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = ThrowawayDatabase.create("order_saga");
+    broker = KafkaBroker.start(kafkaDir, 0, 0);
+    vertx = Vertx.vertx();
+    KafkaConfig kafka = new KafkaConfig(broker.bootstrapServers(), "order-it", "order-it");
+    await(
+        Topics.ensure(
+            vertx, kafka, List.of("orders.events", "payments.events"), Topics.Settings.defaults()));
+    cart = await(new StandIns.Cart().start(vertx));
+    catalog = await(new StandIns.Catalog().start(vertx));
+    EcKeys.SigningKey key = EcKeys.generate();
+    issuer = new InternalTokens.Issuer(vertx, key);
+    Map<String, String> env = new HashMap<>(db.env());
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("HTTP_PORT", "0");
+    env.put("VERTICLE_INSTANCES", "2");
+    env.put("PG_POOL_SIZE", "8");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+    env.put(InternalTokens.PUBLIC_KEY_ENV, key.publicPem());
+    env.put("OUTBOX_POLL_INTERVAL_MS", "50");
+    env.put("EVENTS_RETRY_BASE_MS", "50");
+    env.put("ORDER_SWEEP_INTERVAL_MS", "200");
+    env.put("ORDER_CHECKOUT_LEASE_S", "2");
+    env.put("ORDER_CATALOG_TIMEOUT_MS", "2000");
+    meters = new SimpleMeterRegistry();
+    order = new OrderVerticle(Env.of(env), meters);
+    await(vertx.deployVerticle(order));
+    port = order.port();
+    web = WebClient.create(vertx);
+
+    producer = KafkaClients.producer(vertx, kafka);
+    Map<String, String> consumerConfig =
+        KafkaClients.consumerConfig(new KafkaConfig(broker.bootstrapServers(), "it-reader", "it"));
+    consumer = KafkaConsumer.create(vertx, consumerConfig);
+    consumer.handler(published::add);
+    await(consumer.subscribe("orders.events"));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (vertx != null) {
+        await(vertx.close());
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      if (db != null) {
+        db.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- checkout
+
+  @Test
+  void checkoutWritesOrderItemsAndOutboxAndTheRelayPublishesOrderCreated() throws Exception {
+    String alice = account();
+    String book = product(10);
+    String pen = product(10);
+    cart.set(alice, true, line(book, "Book", 2, 1999), line(pen, "Pen", 1, 250));
+    String key = UUID.randomUUID().toString();
+
+    HttpResponse<Buffer> response = checkout(alice, key, CARD);
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    JsonObject body = response.bodyAsJsonObject();
+    String orderId = body.getString("id");
+    assertThat(response.getHeader("Location")).isEqualTo("/api/orders/" + orderId);
+    assertThat(body.getString("status")).isEqualTo("pending");
+    assertThat(body.getJsonObject("total")).isEqualTo(StandIns.money(4248));
+    assertThat(body.getJsonArray("items"))
+        .containsExactly(
+            new JsonObject()
+                .put("productId", book)
+                .put("name", "Book")
+                .put("quantity", 2)
+                .put("unitPrice", StandIns.money(1999)),
+            new JsonObject()
+                .put("productId", pen)
+                .put("name", "Pen")
+                .put("quantity", 1)
+                .put("unitPrice", StandIns.money(250)));
+    assertThat(body.containsKey("cancelReason")).isFalse();
+
+    // The caller's identity went along to the cart and the catalog.
+    assertThat(StandIns.subject(cart.identities.get(cart.identities.size() - 1))).isNotNull();
+    assertThat(catalog.reserved.get(orderId))
+        .isEqualTo(
+            new JsonArray()
+                .add(new JsonObject().put("productId", book).put("quantity", 2))
+                .add(new JsonObject().put("productId", pen).put("quantity", 1)));
+    assertThat(catalog.stock.get(book)).isEqualTo(8);
+
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo(1);
+    assertThat(sqlText("SELECT status FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo("pending");
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.orders WHERE id = '"
+                    + orderId
+                    + "' AND payment_deadline > created_at + interval '100 seconds'"))
+        .isEqualTo(1);
+    assertThat(
+            sqlLong("SELECT count(*) FROM orders.order_items WHERE order_id = '" + orderId + "'"))
+        .isEqualTo(2);
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.outbox WHERE event_key = '"
+                    + orderId
+                    + "' AND event_type = 'OrderCreated' AND topic = 'orders.events'"))
+        .isEqualTo(1);
+
+    KafkaConsumerRecord<String, String> record = awaitEvent(orderId, "OrderCreated");
+    assertThat(record.key()).isEqualTo(orderId);
+    EventEnvelope event = EventEnvelope.fromJson(new JsonObject(record.value()));
+    assertThat(event.version()).isEqualTo(1);
+    assertThat(event.orderId().toString()).isEqualTo(orderId);
+    JsonObject data = event.data();
+    assertThat(data.getString("accountId")).isEqualTo(alice);
+    assertThat(data.getString("paymentToken")).isEqualTo(CARD);
+    assertThat(data.getJsonObject("total")).isEqualTo(StandIns.money(4248));
+    assertThat(data.getJsonArray("items").getJsonObject(0))
+        .isEqualTo(
+            new JsonObject()
+                .put("productId", book)
+                .put("quantity", 2)
+                .put("unitPrice", StandIns.money(1999)));
+    assertThat(data.getString("cartUpdatedAt")).isEqualTo(cart.get(alice).getString("updatedAt"));
+    awaitTrue(
+        () ->
+            sqlLongUnchecked(
+                    "SELECT count(*) FROM orders.outbox WHERE event_key = '"
+                        + orderId
+                        + "' AND published_at IS NOT NULL")
+                == 1);
+  }
+
+  @Test
+  void aRepeatedCheckoutAnswersTheSameAndOrdersOnce() throws Exception {
+    String bob = account();
+    String book = product(10);
+    cart.set(bob, true, line(book, "Book", 1, 1999));
+    String key = "repeat-" + UUID.randomUUID();
+
+    HttpResponse<Buffer> first = checkout(bob, key, CARD);
+    // Formatted differently, the same request.
+    HttpResponse<Buffer> second =
+        send(
+            HttpMethod.POST,
+            "/api/orders",
+            bob,
+            key,
+            Buffer.buffer("{\n  \"paymentToken\" : \"" + CARD + "\"\n}"));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(second.statusCode()).isEqualTo(201);
+    assertThat(second.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+    assertThat(second.getHeader("Location")).isEqualTo(first.getHeader("Location"));
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + bob + "'"))
+        .isEqualTo(1);
+    assertThat(catalog.stock.get(book)).isEqualTo(9);
+    assertThat(
+            meters.get("storefront_order_checkouts").tag("outcome", "replayed").counter().count())
+        .isPositive();
+  }
+
+  @Test
+  void theSameKeyWithAnotherBodyIs422() throws Exception {
+    String carol = account();
+    cart.set(carol, true, line(product(10), "Book", 1, 1999));
+    String key = "reuse-" + UUID.randomUUID();
+    assertThat(checkout(carol, key, CARD).statusCode()).isEqualTo(201);
+
+    HttpResponse<Buffer> other = checkout(carol, key, "4000000000000002");
+
+    assertProblem(other, 422);
+    assertThat(other.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:idempotency-key-reused");
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + carol + "'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatWhileTheFirstIsInFlightIs409() throws Exception {
+    String dave = account();
+    cart.set(dave, true, line(product(10), "Book", 1, 1999));
+    String key = "inflight-" + UUID.randomUUID();
+    int reservesBefore = catalog.reserveRequests.size();
+    catalog.reserveDelayMs = 700;
+    try {
+      Future<HttpResponse<Buffer>> first = checkoutAsync(dave, key, CARD);
+      awaitTrue(() -> catalog.reserveRequests.size() > reservesBefore);
+
+      HttpResponse<Buffer> second = checkout(dave, key, CARD);
+
+      assertProblem(second, 409);
+      assertThat(second.bodyAsJsonObject().getString("type"))
+          .isEqualTo("urn:storefront:problem:checkout-in-progress");
+      assertThat(second.getHeader("Retry-After")).isEqualTo("1");
+      assertThat(await(first).statusCode()).isEqualTo(201);
+      assertThat(checkout(dave, key, CARD).statusCode()).isEqualTo(201);
+    } finally {
+      catalog.reserveDelayMs = 0;
+    }
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + dave + "'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void insufficientStockIs409NamingTheProductAndOrdersNothing() throws Exception {
+    String erin = account();
+    String scarce = product(1);
+    String plenty = product(10);
+    cart.set(erin, true, line(plenty, "Pen", 1, 250), line(scarce, "Rare book", 2, 9999));
+    String key = "stock-" + UUID.randomUUID();
+
+    HttpResponse<Buffer> refused = checkout(erin, key, CARD);
+
+    assertProblem(refused, 409);
+    JsonObject problem = refused.bodyAsJsonObject();
+    assertThat(problem.getString("type")).isEqualTo("urn:storefront:problem:insufficient-stock");
+    assertThat(problem.getJsonArray("productIds")).containsExactly(scarce);
+    assertThat(problem.getString("detail")).contains(scarce);
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + erin + "'"))
+        .isZero();
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '" + erin + "'"))
+        .isZero();
+    assertThat(catalog.stock.get(plenty)).isEqualTo(10);
+
+    // Nothing was kept of the refusal: once there is stock, the same key orders.
+    catalog.stock.put(scarce, 5);
+    assertThat(checkout(erin, key, CARD).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void anEmptyCartIs422AndUnverifiedPricesOrACartDownAre503() throws Exception {
+    String frank = account();
+
+    HttpResponse<Buffer> empty = checkout(frank, UUID.randomUUID().toString(), CARD);
+    assertProblem(empty, 422);
+    assertThat(empty.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:empty-cart");
+
+    cart.set(frank, false, line(product(10), "Book", 1, 1999));
+    HttpResponse<Buffer> unverified = checkout(frank, UUID.randomUUID().toString(), CARD);
+    assertProblem(unverified, 503);
+    assertThat(unverified.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:prices-unverified");
+    assertThat(unverified.getHeader("Retry-After")).isNotBlank();
+
+    cart.failing = true;
+    try {
+      HttpResponse<Buffer> down = checkout(frank, UUID.randomUUID().toString(), CARD);
+      assertProblem(down, 503);
+      assertThat(down.bodyAsJsonObject().getString("type"))
+          .isEqualTo("urn:storefront:problem:cart-unavailable");
+      assertThat(down.getHeader("Retry-After")).isNotBlank();
+    } finally {
+      cart.failing = false;
+    }
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + frank + "'"))
+        .isZero();
+  }
+
+  @Test
+  void malformedCheckoutsAre400() {
+    String gina = account();
+
+    HttpResponse<Buffer> noKey =
+        send(
+            HttpMethod.POST,
+            "/api/orders",
+            gina,
+            null,
+            Buffer.buffer(new JsonObject().put("paymentToken", CARD).encode()));
+    HttpResponse<Buffer> badCard = checkout(gina, UUID.randomUUID().toString(), "4242");
+    HttpResponse<Buffer> anonymous =
+        await(
+            web.post(port, "127.0.0.1", "/api/orders")
+                .putHeader("Idempotency-Key", UUID.randomUUID().toString())
+                .sendJsonObject(new JsonObject().put("paymentToken", CARD)));
+
+    assertProblem(noKey, 400);
+    assertThat(noKey.bodyAsJsonObject().getString("detail")).contains("Idempotency-Key");
+    assertProblem(badCard, 400);
+    assertProblem(anonymous, 401);
+  }
+
+  @Test
+  void aFailingOrderTransactionWritesNothingAndReleasesTheStock() throws Exception {
+    String hank = account();
+    String book = product(10);
+    // A trigger that makes the insert of one item fail, after the order row went in.
+    sql(
+        "CREATE FUNCTION orders.refuse_item() RETURNS trigger LANGUAGE plpgsql AS"
+            + " $$ BEGIN IF NEW.name = 'Explodes' THEN RAISE EXCEPTION 'refused'; END IF;"
+            + " RETURN NEW; END $$");
+    sql(
+        "CREATE TRIGGER refuse_item BEFORE INSERT ON orders.order_items FOR EACH ROW"
+            + " EXECUTE FUNCTION orders.refuse_item()");
+    try {
+      cart.set(hank, true, line(book, "Book", 1, 1999), line(product(10), "Explodes", 1, 100));
+      String key = "tx-" + UUID.randomUUID();
+
+      HttpResponse<Buffer> failed = checkout(hank, key, CARD);
+
+      assertProblem(failed, 500);
+      String orderId = catalog.reserveRequests.get(catalog.reserveRequests.size() - 1);
+      assertThat(catalog.released).contains(orderId);
+      assertThat(catalog.stock.get(book)).isEqualTo(10);
+      assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + hank + "'"))
+          .isZero();
+      assertThat(
+              sqlLong("SELECT count(*) FROM orders.order_items WHERE order_id = '" + orderId + "'"))
+          .isZero();
+      assertThat(sqlLong("SELECT count(*) FROM orders.outbox WHERE event_key = '" + orderId + "'"))
+          .isZero();
+      assertThat(
+              sqlLong(
+                  "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '" + hank + "'"))
+          .isZero();
+    } finally {
+      sql("DROP TRIGGER refuse_item ON orders.order_items");
+    }
+  }
+
+  @Test
+  void aCheckoutThatCouldNotReleaseItsStockIsCancelledByTheSweeper() throws Exception {
+    String ivan = account();
+    String book = product(10);
+    sql(
+        "CREATE FUNCTION orders.refuse_all() RETURNS trigger LANGUAGE plpgsql AS"
+            + " $$ BEGIN IF NEW.name = 'Also explodes' THEN RAISE EXCEPTION 'refused'; END IF;"
+            + " RETURN NEW; END $$");
+    sql(
+        "CREATE TRIGGER refuse_all BEFORE INSERT ON orders.order_items FOR EACH ROW"
+            + " EXECUTE FUNCTION orders.refuse_all()");
+    String key = "abandon-" + UUID.randomUUID();
+    String orderId;
+    catalog.releaseFailing = true;
+    try {
+      cart.set(ivan, true, line(book, "Also explodes", 3, 1999));
+      assertProblem(checkout(ivan, key, CARD), 500);
+      orderId = catalog.reserveRequests.get(catalog.reserveRequests.size() - 1);
+      assertThat(catalog.stock.get(book)).isEqualTo(7);
+      // Still claimed: a repeat is told to wait.
+      assertProblem(checkout(ivan, key, CARD), 409);
+    } finally {
+      catalog.releaseFailing = false;
+      sql("DROP TRIGGER refuse_all ON orders.order_items");
+    }
+
+    KafkaConsumerRecord<String, String> record = awaitEvent(orderId, "OrderCancelled");
+    JsonObject data = new JsonObject(record.value()).getJsonObject("data");
+    assertThat(data.getString("accountId")).isEqualTo(ivan);
+    assertThat(data.getString("reason")).isEqualTo("payment_timeout");
+    assertThat(data.getValue("paymentId")).isNull();
+    assertThat(data.getJsonArray("items").getJsonObject(0).getInteger("quantity")).isEqualTo(3);
+    assertThat(data.getJsonObject("total")).isEqualTo(StandIns.money(3 * 1999));
+    // The key is free again.
+    awaitTrue(
+        () ->
+            sqlLongUnchecked(
+                    "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '"
+                        + ivan
+                        + "'")
+                == 0);
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE id = '" + orderId + "'")).isZero();
+  }
+
+  // ---------------------------------------------------------------- payment outcomes
+
+  @Test
+  void aSucceededPaymentConfirmsTheOrderOnceHoweverOftenItIsDelivered() throws Exception {
+    String julia = account();
+    String orderId = placeOrder(julia);
+    UUID paymentId = UUID.randomUUID();
+    EventEnvelope succeeded =
+        EventEnvelope.create(
+            "PaymentSucceeded",
+            UUID.fromString(orderId),
+            new JsonObject()
+                .put("paymentId", paymentId.toString())
+                .put("accountId", julia)
+                .put("amount", StandIns.money(1999)));
+
+    publishPayment(succeeded);
+    KafkaConsumerRecord<String, String> confirmed = awaitEvent(orderId, "OrderConfirmed");
+    publishPayment(succeeded);
+    publishPayment(succeeded);
+
+    JsonObject data = new JsonObject(confirmed.value()).getJsonObject("data");
+    assertThat(data.getString("paymentId")).isEqualTo(paymentId.toString());
+    assertThat(data.getString("accountId")).isEqualTo(julia);
+    assertThat(data.getJsonObject("total")).isEqualTo(StandIns.money(1999));
+    assertThat(data.getJsonArray("items")).hasSize(1);
+    assertThat(data.containsKey("cartUpdatedAt")).isTrue();
+    awaitTrue(
+        () ->
+            sqlLongUnchecked(
+                    "SELECT count(*) FROM orders.processed_events WHERE event_id = '"
+                        + succeeded.eventId()
+                        + "'")
+                == 1);
+    waitForConsumerToCatchUp(orderId);
+
+    assertThat(sqlText("SELECT status FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo("confirmed");
+    assertThat(sqlLong("SELECT version FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo(1);
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.outbox WHERE event_key = '"
+                    + orderId
+                    + "' AND event_type = 'OrderConfirmed'"))
+        .isEqualTo(1);
+    HttpResponse<Buffer> read = send(HttpMethod.GET, "/api/orders/" + orderId, julia, null, null);
+    assertThat(read.bodyAsJsonObject().getString("status")).isEqualTo("confirmed");
+  }
+
+  @Test
+  void aFailedPaymentCancelsTheOrderAndALaterSuccessChangesNothing() throws Exception {
+    String kate = account();
+    String orderId = placeOrder(kate);
+    UUID paymentId = UUID.randomUUID();
+
+    publishPayment(
+        EventEnvelope.create(
+            "PaymentFailed",
+            UUID.fromString(orderId),
+            new JsonObject()
+                .put("paymentId", paymentId.toString())
+                .put("accountId", kate)
+                .put("amount", StandIns.money(1999))
+                .put("reason", "declined")
+                .put("detail", "card declined")));
+    KafkaConsumerRecord<String, String> cancelled = awaitEvent(orderId, "OrderCancelled");
+
+    JsonObject data = new JsonObject(cancelled.value()).getJsonObject("data");
+    assertThat(data.getString("reason")).isEqualTo("payment_declined");
+    assertThat(data.getString("paymentId")).isEqualTo(paymentId.toString());
+    assertThat(data.getJsonArray("items")).hasSize(1);
+
+    EventEnvelope late =
+        EventEnvelope.create(
+            "PaymentSucceeded",
+            UUID.fromString(orderId),
+            new JsonObject()
+                .put("paymentId", paymentId.toString())
+                .put("accountId", kate)
+                .put("amount", StandIns.money(1999)));
+    publishPayment(late);
+    awaitTrue(
+        () ->
+            sqlLongUnchecked(
+                    "SELECT count(*) FROM orders.processed_events WHERE event_id = '"
+                        + late.eventId()
+                        + "'")
+                == 1);
+
+    assertThat(sqlText("SELECT status FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo("cancelled");
+    assertThat(sqlText("SELECT cancel_reason FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo("payment_declined");
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.outbox WHERE event_key = '"
+                    + orderId
+                    + "' AND event_type IN ('OrderConfirmed', 'OrderCancelled')"))
+        .isEqualTo(1);
+    JsonObject read =
+        send(HttpMethod.GET, "/api/orders/" + orderId, kate, null, null).bodyAsJsonObject();
+    assertThat(read.getString("status")).isEqualTo("cancelled");
+    assertThat(read.getString("cancelReason")).isEqualTo("payment_declined");
+  }
+
+  @Test
+  void thePaymentDeadlineCancelsAStuckOrder() throws Exception {
+    String liam = account();
+    String orderId = placeOrder(liam);
+
+    sql(
+        "UPDATE orders.orders SET payment_deadline = now() - interval '1 second' WHERE id = '"
+            + orderId
+            + "'");
+    KafkaConsumerRecord<String, String> cancelled = awaitEvent(orderId, "OrderCancelled");
+
+    JsonObject data = new JsonObject(cancelled.value()).getJsonObject("data");
+    assertThat(data.getString("reason")).isEqualTo("payment_timeout");
+    assertThat(data.getValue("paymentId")).isNull();
+    assertThat(data.getString("accountId")).isEqualTo(liam);
+    assertThat(sqlText("SELECT cancel_reason FROM orders.orders WHERE id = '" + orderId + "'"))
+        .isEqualTo("payment_timeout");
+    assertThat(
+            meters
+                .get("storefront_order_transitions")
+                .tag("to", "cancelled")
+                .tag("reason", "payment_timeout")
+                .counter()
+                .count())
+        .isPositive();
+  }
+
+  // ---------------------------------------------------------------- reading orders
+
+  @Test
+  void aCallerReadsOnlyTheirOwnOrdersNewestFirst() throws Exception {
+    String mia = account();
+    String noah = account();
+    String first = placeOrder(mia);
+    String second = placeOrder(mia);
+    String third = placeOrder(mia);
+    String other = placeOrder(noah);
+
+    HttpResponse<Buffer> foreign = send(HttpMethod.GET, "/api/orders/" + other, mia, null, null);
+    HttpResponse<Buffer> unknown =
+        send(HttpMethod.GET, "/api/orders/" + UUID.randomUUID(), mia, null, null);
+    assertProblem(foreign, 404);
+    assertProblem(unknown, 404);
+    assertThat(foreign.bodyAsJsonObject().getString("detail"))
+        .isEqualTo(
+            unknown.bodyAsJsonObject().getString("detail").replaceAll("[0-9a-f-]{36}", other));
+
+    JsonObject own =
+        send(HttpMethod.GET, "/api/orders/" + first, mia, null, null).bodyAsJsonObject();
+    assertThat(own.getString("id")).isEqualTo(first);
+
+    JsonObject page =
+        send(HttpMethod.GET, "/api/orders?page=1&size=2", mia, null, null).bodyAsJsonObject();
+    assertThat(page.getLong("total")).isEqualTo(3);
+    assertThat(page.getInteger("size")).isEqualTo(2);
+    assertThat(ids(page)).containsExactly(third, second);
+    JsonObject next =
+        send(HttpMethod.GET, "/api/orders?page=2&size=2", mia, null, null).bodyAsJsonObject();
+    assertThat(ids(next)).containsExactly(first);
+    assertProblem(send(HttpMethod.GET, "/api/orders?size=101", mia, null, null), 400);
+    assertProblem(send(HttpMethod.GET, "/api/orders/not-a-uuid", mia, null, null), 400);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static List<String> ids(JsonObject page) {
+    List<String> ids = new ArrayList<>();
+    page.getJsonArray("items").forEach(o -> ids.add(((JsonObject) o).getString("id")));
+    return ids;
+  }
+
+  private static String placeOrder(String account) {
+    cart.set(account, true, line(product(100), "Book", 1, 1999));
+    HttpResponse<Buffer> response = checkout(account, UUID.randomUUID().toString(), CARD);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    return response.bodyAsJsonObject().getString("id");
+  }
+
+  private static String account() {
+    return "acct-" + UUID.randomUUID();
+  }
+
+  private static String product(int stock) {
+    String id = UUID.randomUUID().toString();
+    catalog.stock.put(id, stock);
+    return id;
+  }
+
+  private static Object[] line(String productId, String name, int quantity, long price) {
+    return new Object[] {productId, name, quantity, price};
+  }
+
+  private static HttpResponse<Buffer> checkout(String account, String key, String card) {
+    return await(checkoutAsync(account, key, card));
+  }
+
+  private static Future<HttpResponse<Buffer>> checkoutAsync(
+      String account, String key, String card) {
+    return sendAsync(
+        HttpMethod.POST,
+        "/api/orders",
+        account,
+        key,
+        Buffer.buffer(new JsonObject().put("paymentToken", card).encode()));
+  }
+
+  private static HttpResponse<Buffer> send(
+      HttpMethod method, String uri, String account, String key, Buffer body) {
+    return await(sendAsync(method, uri, account, key, body));
+  }
+
+  private static Future<HttpResponse<Buffer>> sendAsync(
+      HttpMethod method, String uri, String account, String key, Buffer body) {
+    HttpRequest<Buffer> request = web.request(method, port, "127.0.0.1", uri);
+    if (account != null) {
+      request.putHeader(
+          InternalTokens.HEADER,
+          issuer.issue(new Caller(account, account + "@example.com", Set.of(Caller.CUSTOMER))));
+    }
+    if (key != null) {
+      request.putHeader("Idempotency-Key", key);
+    }
+    if (body == null) {
+      return request.send();
+    }
+    return request.putHeader("Content-Type", "application/json").sendBuffer(body);
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(status);
+  }
+
+  private static void publishPayment(EventEnvelope event) {
+    await(
+        producer.send(
+            KafkaProducerRecord.create(
+                "payments.events", event.orderId().toString(), event.toJson().encode())));
+  }
+
+  private static KafkaConsumerRecord<String, String> awaitEvent(String orderId, String type) {
+    awaitTrue(() -> find(orderId, type) != null);
+    return find(orderId, type);
+  }
+
+  private static KafkaConsumerRecord<String, String> find(String orderId, String type) {
+    for (KafkaConsumerRecord<String, String> r : published) {
+      if (orderId.equals(r.key()) && type.equals(new JsonObject(r.value()).getString("type"))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Waits until every payment event sent so far for {@code orderId} was handled: events of one
+   * order share a partition and are handled in order, so once one more (a failure, which moves no
+   * order that is already final) is recorded, the ones before it were dealt with.
+   */
+  private static void waitForConsumerToCatchUp(String orderId) {
+    EventEnvelope marker =
+        EventEnvelope.create(
+            "PaymentFailed",
+            UUID.fromString(orderId),
+            new JsonObject()
+                .put("paymentId", UUID.randomUUID().toString())
+                .put("accountId", "marker")
+                .put("amount", StandIns.money(1))
+                .put("reason", "declined")
+                .put("detail", "marker"));
+    publishPayment(marker);
+    awaitTrue(
+        () ->
+            sqlLongUnchecked(
+                    "SELECT count(*) FROM orders.processed_events WHERE event_id = '"
+                        + marker.eventId()
+                        + "'")
+                == 1);
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("condition not met within 30 s");
+  }
+
+  private static void sql(String statement) throws Exception {
+    try (Connection c = db.adminConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static long sqlLong(String query) throws Exception {
+    try (Connection c = db.adminConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long sqlLongUnchecked(String query) {
+    try {
+      return sqlLong(query);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sqlText(String query) throws Exception {
+    try (Connection c = db.adminConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
