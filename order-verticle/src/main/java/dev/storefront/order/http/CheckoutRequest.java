@@ -84,9 +84,4 @@ public record CheckoutRequest(String idempotencyKey, String paymentToken, String
     }
     return value;
   }
-
-  /** The card's last four digits, for logs; never the number. */
-  public String cardHint() {
-    return "…" + paymentToken.substring(paymentToken.length() - 4);
-  }
 }
