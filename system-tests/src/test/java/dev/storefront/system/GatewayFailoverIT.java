@@ -245,8 +245,12 @@ class GatewayFailoverIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      stop();
+    public void close() {
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.storefront.system;
 
 import dev.storefront.devstack.DatabaseBootstrap;
 import dev.storefront.devstack.KafkaBroker;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,6 +93,59 @@ final class TestStack implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Sends {@code method path} over HTTP/1.1 with an optional body ({@code application/json} unless
+   * {@code headers} names another {@code Content-Type}).
+   */
+  static HttpResponse<String> send(
+      int port, String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    return send(HttpClient.Version.HTTP_1_1, port, method, path, body, headers);
+  }
+
+  /**
+   * As {@link #send(int, String, String, String, Map)}, in {@code version} ({@code HTTP_2}: over a
+   * cleartext connection upgraded to HTTP/2 where the server accepts it).
+   */
+  static HttpResponse<String> send(
+      HttpClient.Version version,
+      int port,
+      String method,
+      String path,
+      String body,
+      Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .version(version)
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null
+        && headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Type"))) {
+      request.header("Content-Type", "application/json");
+    }
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The instances of {@code service} in the gateway's view ({@code /ops/instances}). */
+  static JsonArray instances(int gatewayPort, String service) {
+    try {
+      HttpResponse<String> response = get(gatewayPort, "/ops/instances");
+      if (response.statusCode() != 200) {
+        return new JsonArray();
+      }
+      JsonArray list = new JsonObject(response.body()).getJsonArray(service);
+      return list == null ? new JsonArray() : list;
+    } catch (Exception e) {
+      return new JsonArray();
+    }
+  }
+
   static void await(String what, Duration timeout, BooleanSupplier condition)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
@@ -124,7 +179,8 @@ final class TestStack implements AutoCloseable {
     // next few ports above it too.
     for (int attempt = 0; attempt < 50; attempt++) {
       int candidate = 20_000 + (int) (Math.random() * 20_000);
-      try (ServerSocket probe = new ServerSocket(candidate)) {
+      try {
+        new ServerSocket(candidate).close();
         return candidate;
       } catch (java.io.IOException busy) {
         // try another
@@ -134,7 +190,7 @@ final class TestStack implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.sql.SQLException {
     for (ServiceProcess process : processes) {
       process.close();
     }
