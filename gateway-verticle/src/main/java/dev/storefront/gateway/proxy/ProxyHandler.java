@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Forwards a request to an instance of the owning service and streams the answer back, bodies in
  * both directions piped, never buffered whole. Each attempt goes through the instance's breaker; a
  * request is tried on another instance only when that cannot do harm: it never reached the first
- * one (the connection failed, or the breaker was open), or it carries no body and its method is
- * idempotent.
+ * one (the connection failed, or the breaker was open), or it may be applied twice (GET, HEAD,
+ * OPTIONS, PUT, DELETE, or a POST with an {@code Idempotency-Key}) and its body, if it has one, was
+ * read whole at the edge and can be sent again. A plain POST is never sent twice.
  */
 public final class ProxyHandler {
 
@@ -47,6 +48,9 @@ public final class ProxyHandler {
           "transfer-encoding",
           "upgrade",
           "host");
+
+  /** A POST carrying this header is one the service applies once, however often it is sent. */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private static final Set<HttpMethod> IDEMPOTENT =
       Set.of(
@@ -73,8 +77,11 @@ public final class ProxyHandler {
 
   public void forward(RoutingContext ctx, String service) {
     HttpServerRequest request = ctx.request();
-    // Hold the body until an instance is connected: a failed connection can then move on.
-    request.pause();
+    // Hold the body until an instance is connected: a failed connection can then move on. A
+    // body read whole at the edge has ended the stream, and HTTP/2 refuses to pause that.
+    if (!request.isEnded()) {
+      request.pause();
+    }
     upstreams.retryBudget().deposit();
     List<UpstreamInstance> candidates = upstreams.candidates(service);
     if (candidates.isEmpty()) {
@@ -99,7 +106,7 @@ public final class ProxyHandler {
             failure -> {
               if (attempt.body != null && attempt.body.exceeded()) {
                 // The client's body outgrew the limit on the way: its fault, not the instance's.
-                ctx.request().resume();
+                resume(ctx.request());
                 fail(ctx, attempt.body.problem());
                 return;
               }
@@ -108,13 +115,12 @@ public final class ProxyHandler {
                 return;
               }
               boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
-              if (anotherLeft
-                  && retryable(ctx.request(), attempt, failure, upstreams.retryBudget())) {
+              if (anotherLeft && retryable(ctx, attempt, failure, upstreams.retryBudget())) {
                 LOG.debug("Retrying on another {} instance after: {}", service, failure.toString());
                 attempt(ctx, service, candidates, index + 1);
                 return;
               }
-              ctx.request().resume();
+              resume(ctx.request());
               fail(ctx, toProblem(service, failure));
             });
   }
@@ -262,15 +268,28 @@ public final class ProxyHandler {
   }
 
   private static boolean retryable(
-      HttpServerRequest request, Attempt attempt, Throwable failure, RetryBudget budget) {
+      RoutingContext ctx, Attempt attempt, Throwable failure, RetryBudget budget) {
     if (failure instanceof NotSentException
         || failure instanceof OpenCircuitException
         || !attempt.sent) {
       return true;
     }
-    // The instance got the request: only an idempotent one without a body may go elsewhere, and
-    // only within the retry budget, so retries cannot pile onto a struggling service.
-    return IDEMPOTENT.contains(request.method()) && !hasBody(request) && budget.tryWithdraw();
+    // The instance got the request: only one that may be applied twice may go elsewhere, and
+    // only within the retry budget, so retries cannot pile onto a struggling service. Its body,
+    // if any, must still be at hand: one read whole at the edge is; a streamed one is spent.
+    HttpServerRequest request = ctx.request();
+    boolean repeatable =
+        IDEMPOTENT.contains(request.method())
+            || (request.method() == HttpMethod.POST && request.getHeader(IDEMPOTENCY_KEY) != null);
+    boolean bodyAtHand = !hasBody(request) || RequestValidation.bufferedBody(ctx) != null;
+    return repeatable && bodyAtHand && budget.tryWithdraw();
+  }
+
+  /** Lets a paused body flow again; a body that has ended (read whole at the edge) has no flow. */
+  private static void resume(HttpServerRequest request) {
+    if (!request.isEnded()) {
+      request.resume();
+    }
   }
 
   private static boolean hasBody(HttpServerRequest request) {
