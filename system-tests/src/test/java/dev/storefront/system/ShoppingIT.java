@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -413,11 +412,6 @@ class ShoppingIT {
 
   @Test
   @Order(6)
-  @Disabled(
-      "The gateway answers 500 to every proxied request with a body on an HTTP/2 (h2c) connection:"
-          + " ProxyHandler.forward pauses a request whose body the OpenAPI validation has already"
-          + " read, and Http2ServerRequest.pause throws IllegalStateException 'Request has already"
-          + " been read' (HTTP/1.1 tolerates it)")
   void writesOverAnHttp2ConnectionReachTheServices() throws Exception {
     Account a = signUp("shopper-h2-" + UUID.randomUUID() + "@example.com");
     String productId = DEMO.stream().filter(p -> p.stock() > 0).toList().get(5).id().toString();
@@ -452,10 +446,6 @@ class ShoppingIT {
 
   @Test
   @Order(8)
-  @Disabled(
-      "The gateway answers 502 to a PUT that was in flight on a cart process when it was killed:"
-          + " ProxyHandler.retryable retries only idempotent requests without a body, although a"
-          + " PUT's body was read whole by the OpenAPI validation and could be sent again")
   void idempotentWritesInFlightOnAKilledCartProcessAreRetried() throws Exception {
     ServiceProcess cartC = stack.startService("cart", "cart-c", Map.of());
     TestStack.awaitReady(cartC, cartC.awaitPort(Duration.ofSeconds(90)));
