@@ -57,6 +57,17 @@ CREATE TABLE idempotency_keys (
   CHECK ((state = 'completed') = (response_status IS NOT NULL AND response_body IS NOT NULL))
 );
 
+-- Order ids whose stock may be held at the catalog although no order was written: the catalog's
+-- answer to the reservation never arrived, or releasing it failed. The checkout's key is freed at
+-- once; after the lease, when any late reservation has landed, the sweeper announces the order id
+-- as cancelled, so the catalog releases whatever it holds for it.
+CREATE TABLE unsettled_reservations (
+  order_id    uuid PRIMARY KEY,
+  account_id  text NOT NULL,
+  reserved    jsonb NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE INDEX idempotency_keys_in_flight_idx ON idempotency_keys (created_at)
   WHERE state = 'in_flight';
 CREATE INDEX idempotency_keys_completed_idx ON idempotency_keys (completed_at)

@@ -95,7 +95,7 @@ class OrderSagaIT {
     env.put("EVENTS_RETRY_BASE_MS", "50");
     env.put("ORDER_SWEEP_INTERVAL_MS", "200");
     env.put("ORDER_CHECKOUT_LEASE_S", "2");
-    env.put("ORDER_CATALOG_TIMEOUT_MS", "2000");
+    env.put("ORDER_CATALOG_TIMEOUT_MS", "1000");
     meters = new SimpleMeterRegistry();
     order = new OrderVerticle(Env.of(env), meters);
     await(vertx.deployVerticle(order));
@@ -404,7 +404,7 @@ class OrderSagaIT {
   }
 
   @Test
-  void aCheckoutThatCouldNotReleaseItsStockIsCancelledByTheSweeper() throws Exception {
+  void aCheckoutThatCouldNotReleaseItsStockIsAnnouncedCancelled() throws Exception {
     String ivan = account();
     String book = product(10);
     sql(
@@ -414,7 +414,7 @@ class OrderSagaIT {
     sql(
         "CREATE TRIGGER refuse_all BEFORE INSERT ON orders.order_items FOR EACH ROW"
             + " EXECUTE FUNCTION orders.refuse_all()");
-    String key = "abandon-" + UUID.randomUUID();
+    String key = "unsettled-" + UUID.randomUUID();
     String orderId;
     catalog.releaseFailing = true;
     try {
@@ -422,12 +422,21 @@ class OrderSagaIT {
       assertProblem(checkout(ivan, key, CARD), 500);
       orderId = catalog.reserveRequests.get(catalog.reserveRequests.size() - 1);
       assertThat(catalog.stock.get(book)).isEqualTo(7);
-      // Still claimed: a repeat is told to wait.
-      assertProblem(checkout(ivan, key, CARD), 409);
     } finally {
       catalog.releaseFailing = false;
       sql("DROP TRIGGER refuse_all ON orders.order_items");
     }
+    // The key is free at once; the order id waits for the sweeper.
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '" + ivan + "'"))
+        .isZero();
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.unsettled_reservations WHERE order_id = '"
+                    + orderId
+                    + "'"))
+        .isEqualTo(1);
 
     KafkaConsumerRecord<String, String> record = awaitEvent(orderId, "OrderCancelled");
     JsonObject data = new JsonObject(record.value()).getJsonObject("data");
@@ -436,15 +445,86 @@ class OrderSagaIT {
     assertThat(data.getValue("paymentId")).isNull();
     assertThat(data.getJsonArray("items").getJsonObject(0).getInteger("quantity")).isEqualTo(3);
     assertThat(data.getJsonObject("total")).isEqualTo(StandIns.money(3 * 1999));
-    // The key is free again.
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.unsettled_reservations WHERE order_id = '"
+                    + orderId
+                    + "'"))
+        .isZero();
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE id = '" + orderId + "'")).isZero();
+  }
+
+  @Test
+  void aReservationAnsweredTooLateIsReleasedAndAnnouncedCancelled() throws Exception {
+    String jane = account();
+    String book = product(10);
+    cart.set(jane, true, line(book, "Book", 2, 1999));
+    String key = "late-" + UUID.randomUUID();
+    catalog.reserveDelayMs = 1_500;
+    String orderId;
+    try {
+      HttpResponse<Buffer> late = checkout(jane, key, CARD);
+
+      assertProblem(late, 503);
+      assertThat(late.bodyAsJsonObject().getString("type"))
+          .isEqualTo("urn:storefront:problem:catalog-unavailable");
+      assertThat(late.getHeader("Retry-After")).isNotBlank();
+      orderId = catalog.reserveRequests.get(catalog.reserveRequests.size() - 1);
+      // The reservation lands after the release was tried: the stock is held without an order.
+      awaitTrue(() -> catalog.reserved.containsKey(orderId));
+      assertThat(catalog.stock.get(book)).isEqualTo(8);
+    } finally {
+      catalog.reserveDelayMs = 0;
+    }
+
+    JsonObject data =
+        new JsonObject(awaitEvent(orderId, "OrderCancelled").value()).getJsonObject("data");
+    assertThat(data.getString("reason")).isEqualTo("payment_timeout");
+    assertThat(data.getJsonArray("items").getJsonObject(0).getString("productId")).isEqualTo(book);
+    // The key was freed at once: the shopper's retry orders.
+    HttpResponse<Buffer> retry = checkout(jane, key, CARD);
+    assertThat(retry.statusCode()).as(retry.bodyAsString()).isEqualTo(201);
+    assertThat(retry.bodyAsJsonObject().getString("id")).isNotEqualTo(orderId);
+  }
+
+  @Test
+  void aClaimLeftInFlightByADeadProcessIsUndone() throws Exception {
+    String kim = account();
+    UUID orderId = UUID.randomUUID();
+    String reserved =
+        new JsonObject()
+            .put(
+                "items",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("productId", UUID.randomUUID().toString())
+                            .put("quantity", 1)
+                            .put("unitPrice", StandIns.money(700))))
+            .put("total", StandIns.money(700))
+            .encode();
+    sql(
+        "INSERT INTO orders.idempotency_keys (account_id, idempotency_key, request_hash, state,"
+            + " order_id, reserved, created_at) VALUES ('"
+            + kim
+            + "', 'crashed-key', 'h', 'in_flight', '"
+            + orderId
+            + "', '"
+            + reserved
+            + "', now() - interval '1 hour')");
+
+    JsonObject data =
+        new JsonObject(awaitEvent(orderId.toString(), "OrderCancelled").value())
+            .getJsonObject("data");
+
+    assertThat(data.getString("accountId")).isEqualTo(kim);
+    assertThat(data.getJsonObject("total")).isEqualTo(StandIns.money(700));
     awaitTrue(
         () ->
             sqlLongUnchecked(
-                    "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '"
-                        + ivan
-                        + "'")
+                    "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '" + kim + "'")
                 == 0);
-    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE id = '" + orderId + "'")).isZero();
+    assertThat(meters.get("storefront_order_abandoned_checkouts").counter().count()).isPositive();
   }
 
   // ---------------------------------------------------------------- payment outcomes

@@ -11,12 +11,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Checkout idempotency keys, per account. A checkout first {@linkplain #claim claims} its key (in
- * flight, with the order id it will use); the claim records what it is about to reserve before the
- * catalog is asked ({@link #recordReservation}); the transaction that writes the order {@linkplain
- * #complete completes} it with the response to replay. A refused checkout {@linkplain #release
- * releases} its key. A claim still in flight after the lease is abandoned: the sweeper takes it
- * over ({@link #lockNextAbandoned}).
+ * Checkout idempotency keys, per account, and the reservations checkouts left unsettled. A checkout
+ * first {@linkplain #claim claims} its key (in flight, with the order id it will use); the claim
+ * records what it is about to reserve before the catalog is asked ({@link #recordReservation}); the
+ * transaction that writes the order {@linkplain #complete completes} it with the response to
+ * replay. A refused checkout {@linkplain #release releases} its key; one whose reservation may be
+ * held at the catalog without an order {@linkplain #settleLater settles it later}. A claim still in
+ * flight after the lease is abandoned: the sweeper takes it over ({@link #lockNextAbandoned}), as
+ * it takes over unsettled reservations ({@link #lockNextUnsettled}).
  */
 public final class IdempotencyRepository {
 
@@ -38,6 +40,18 @@ public final class IdempotencyRepository {
   static final String RELEASE =
       "DELETE FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2"
           + " AND order_id = $3 AND state = 'in_flight'";
+  static final String SETTLE_LATER =
+      "WITH claim AS (DELETE FROM idempotency_keys WHERE account_id = $1"
+          + " AND idempotency_key = $2 AND order_id = $3 AND state = 'in_flight'"
+          + " RETURNING order_id, account_id, reserved)"
+          + " INSERT INTO unsettled_reservations (order_id, account_id, reserved)"
+          + " SELECT order_id, account_id, reserved FROM claim WHERE reserved IS NOT NULL"
+          + " ON CONFLICT DO NOTHING";
+  static final String LOCK_NEXT_UNSETTLED =
+      "SELECT order_id, account_id, reserved FROM unsettled_reservations"
+          + " WHERE created_at < now() - make_interval(secs => $1)"
+          + " ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED";
+  static final String DELETE_UNSETTLED = "DELETE FROM unsettled_reservations WHERE order_id = $1";
   static final String LOCK_NEXT_ABANDONED =
       "SELECT account_id, idempotency_key, request_hash, state, order_id, reserved,"
           + " response_status, response_body FROM idempotency_keys"
@@ -47,6 +61,9 @@ public final class IdempotencyRepository {
       "DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys"
           + " WHERE state = 'completed' AND completed_at < now() - make_interval(secs => $1)"
           + " LIMIT $2)";
+
+  /** Stock that may be held at the catalog for {@code orderId} although no order exists. */
+  public record Unsettled(UUID orderId, String accountId, JsonObject reserved) {}
 
   /** A key as stored. */
   public record Key(
@@ -132,6 +149,36 @@ public final class IdempotencyRepository {
     return tx.preparedQuery(RELEASE)
         .execute(Tuple.of(key.accountId(), key.key(), key.orderId()))
         .mapEmpty();
+  }
+
+  /**
+   * Frees the key of a checkout whose reservation is unsettled (it may be held at the catalog
+   * although no order was written), keeping its order id and lines for the sweeper.
+   */
+  public Future<Void> settleLater(String accountId, String key, UUID orderId) {
+    return pool.preparedQuery(SETTLE_LATER).execute(Tuple.of(accountId, key, orderId)).mapEmpty();
+  }
+
+  /** The oldest unsettled reservation older than {@code lease} that nobody else holds, locked. */
+  public Future<Optional<Unsettled>> lockNextUnsettled(SqlConnection tx, Duration lease) {
+    return tx.preparedQuery(LOCK_NEXT_UNSETTLED)
+        .execute(Tuple.of(lease.toMillis() / 1000.0))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new Unsettled(
+                      r.getUUID("order_id"),
+                      r.getString("account_id"),
+                      (JsonObject) r.getValue("reserved")));
+            });
+  }
+
+  public Future<Void> deleteUnsettled(SqlConnection tx, UUID orderId) {
+    return tx.preparedQuery(DELETE_UNSETTLED).execute(Tuple.of(orderId)).mapEmpty();
   }
 
   /** The oldest claim in flight for longer than {@code lease} that nobody else holds, locked. */

@@ -44,12 +44,15 @@ import org.slf4j.LoggerFactory;
  *       completed with the response, and {@code OrderCreated} in the outbox.
  * </ol>
  *
- * A checkout that creates no order releases what it reserved (the catalog's release is idempotent
- * and answers for an order it holds nothing for, so an unclear reservation is released too) and
- * then its key, so the same key may try again. Should releasing fail, or the process die midway,
- * the claim stays in flight with the order id and lines it may have reserved; once its lease is
- * over the sweeper publishes {@code OrderCancelled} for that order id, on which the catalog
- * releases the stock, and frees the key.
+ * A checkout that creates no order frees its key, so the same key may try again. When the order
+ * transaction fails after the stock was reserved, the reservation is released. When the catalog's
+ * answer never arrives (a timeout, a 5xx), the reservation is released too (the catalog's release
+ * is idempotent and answers for an order it holds nothing for), but a reservation still on its way
+ * could land after that release: the order id and its lines go to {@code unsettled_reservations},
+ * and after the lease the sweeper publishes {@code OrderCancelled} for that order id, on which the
+ * catalog releases whatever it holds. The same happens when a release fails. Should the process die
+ * midway, the claim stays in flight with the lines it may have reserved, and the sweeper does the
+ * same for it once the lease is over.
  */
 public final class CheckoutService {
 
@@ -191,8 +194,7 @@ public final class CheckoutService {
                     .transform(
                         ar -> {
                           if (ar.failed()) {
-                            // The reservation may have been made before the answer was lost.
-                            return undo(attempt, unavailable(ar.cause()));
+                            return unsettled(attempt, unavailable(ar.cause()));
                           }
                           Reservation reservation = ar.result();
                           if (reservation instanceof Reservation.InsufficientStock shortage) {
@@ -245,26 +247,52 @@ public final class CheckoutService {
   }
 
   /**
-   * After a failure that may have left stock reserved: release it, then the key. Should the release
-   * fail, the key stays claimed and the sweeper cancels the order once the lease is over.
+   * The catalog's answer never arrived: the reservation may have been made, or may still land after
+   * a release sent now. Release anyway (the common case: it was made and is undone at once), and
+   * leave the order id with its lines for the sweeper, which announces it cancelled once any late
+   * reservation has surely landed; the key is free at once.
+   */
+  private Future<Result> unsettled(Attempt attempt, Throwable failure) {
+    return catalog
+        .release(attempt.orderId(), attempt.identity())
+        .transform(ar -> settleLater(attempt))
+        .transform(v -> Future.failedFuture(failure));
+  }
+
+  /**
+   * The stock is reserved but the order could not be written: release it, then free the key. Should
+   * the release fail, the sweeper takes over as for an unclear reservation.
    */
   private Future<Result> undo(Attempt attempt, Throwable failure) {
     return catalog
         .release(attempt.orderId(), attempt.identity())
-        .compose(v -> releaseKey(attempt))
         .transform(
             ar -> {
-              if (ar.failed()) {
-                LOG.warn(
-                    "Checkout of order {} failed ({}) and its reservation could not be released"
-                        + " ({}); the sweeper cancels it after {}",
-                    attempt.orderId(),
-                    failure.getMessage(),
-                    ar.cause().getMessage(),
-                    config.lease());
+              if (ar.succeeded()) {
+                return releaseKey(attempt);
               }
-              return Future.failedFuture(failure);
-            });
+              LOG.warn(
+                  "Checkout of order {} failed ({}) and its reservation could not be released"
+                      + " ({}); it is announced cancelled after {}",
+                  attempt.orderId(),
+                  failure.getMessage(),
+                  ar.cause().getMessage(),
+                  config.lease());
+              return settleLater(attempt);
+            })
+        .transform(v -> Future.failedFuture(failure));
+  }
+
+  private Future<Void> settleLater(Attempt attempt) {
+    return keys.settleLater(attempt.accountId(), attempt.key(), attempt.orderId())
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "Could not record the unsettled reservation of order {}; its claim is undone"
+                        + " after {}: {}",
+                    attempt.orderId(),
+                    config.lease(),
+                    e.getMessage()));
   }
 
   private Future<Void> releaseKey(Attempt attempt) {

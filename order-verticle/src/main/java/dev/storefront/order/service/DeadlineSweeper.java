@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code ORDER_SWEEP_INTERVAL_MS}: cancels pending orders past their payment deadline, undoes
- * checkouts abandoned in flight, and forgets idempotency keys past their retention. Each order is
- * its own transaction, and rows are taken with {@code FOR UPDATE SKIP LOCKED}, so every instance of
- * the service can sweep at once without two touching the same order. One sweep at a time per
- * process; a sweep does at most {@value #BATCH} of each kind, the next continues.
+ * checkouts abandoned in flight, announces unsettled reservations as cancelled, and forgets
+ * idempotency keys past their retention. Each order is its own transaction, and rows are taken with
+ * {@code FOR UPDATE SKIP LOCKED}, so every instance of the service can sweep at once without two
+ * touching the same order. One sweep at a time per process; a sweep does at most {@value #BATCH} of
+ * each kind, the next continues.
  */
 public final class DeadlineSweeper {
 
@@ -61,6 +62,7 @@ public final class DeadlineSweeper {
     current =
         repeat(transitions::cancelNextOverdue, BATCH)
             .compose(n -> repeat(() -> transitions.abandonNext(config.lease()), BATCH))
+            .compose(n -> repeat(() -> transitions.settleNext(config.lease()), BATCH))
             .compose(n -> keys.deleteExpired(config.idempotencyRetention(), BATCH * 5))
             .<Void>mapEmpty()
             .onFailure(e -> LOG.warn("Sweep failed, trying again next time: {}", e.getMessage()))

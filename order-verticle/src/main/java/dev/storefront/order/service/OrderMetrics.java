@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       prices_unverified, cart_unavailable, catalog_unavailable (503), error;
  *   <li>{@code storefront_order_transitions_total{to, reason}}: orders moved to confirmed or
  *       cancelled (with the cancel reason, else "none");
- *   <li>{@code storefront_order_abandoned_checkouts_total}: checkouts the sweeper had to undo.
+ *   <li>{@code storefront_order_abandoned_checkouts_total}: checkouts that wrote no order and that
+ *       the sweeper had to finish: a claim left in flight, or a reservation left unsettled.
  * </ul>
  */
 public final class OrderMetrics {
@@ -63,7 +64,7 @@ public final class OrderMetrics {
             "abandoned",
             k ->
                 Counter.builder("storefront_order_abandoned_checkouts")
-                    .description("Checkouts left in flight past their lease, undone by the sweeper")
+                    .description("Checkouts without an order that the sweeper finished")
                     .register(registry))
         .increment();
   }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,21 +159,11 @@ public final class OrderTransitions {
                             return Future.succeededFuture(false);
                           }
                           IdempotencyRepository.Key key = found.get();
-                          JsonObject reserved = key.reserved();
                           Future<Void> announced =
-                              reserved == null
+                              key.reserved() == null
                                   ? Future.succeededFuture()
-                                  : Outbox.append(
-                                      tx,
-                                      OrderEvents.TOPIC,
-                                      key.orderId().toString(),
-                                      EventEnvelope.create(
-                                          OrderEvents.ORDER_CANCELLED,
-                                          key.orderId(),
-                                          OrderEvents.abandoned(
-                                              key.accountId(),
-                                              reserved.getJsonArray("items", new JsonArray()),
-                                              reserved.getJsonObject("total"))));
+                                  : announceCancelled(
+                                      tx, key.orderId(), key.accountId(), key.reserved());
                           return announced
                               .compose(v -> keys.release(tx, key))
                               .map(
@@ -180,7 +171,7 @@ public final class OrderTransitions {
                                     LOG.warn(
                                         "Checkout of order {} abandoned in flight; {}",
                                         key.orderId(),
-                                        reserved == null
+                                        key.reserved() == null
                                             ? "it reserved nothing, its key is freed"
                                             : "OrderCancelled releases its stock");
                                     return true;
@@ -192,6 +183,57 @@ public final class OrderTransitions {
                 metrics.abandoned();
               }
             });
+  }
+
+  /**
+   * Announces the oldest unsettled reservation older than {@code lease}, if any, as a cancelled
+   * order, so that the catalog releases it. True when there was one.
+   */
+  public Future<Boolean> settleNext(Duration lease) {
+    return pool.withTransaction(
+            tx ->
+                keys.lockNextUnsettled(tx, lease)
+                    .compose(
+                        found -> {
+                          if (found.isEmpty()) {
+                            return Future.succeededFuture(false);
+                          }
+                          IdempotencyRepository.Unsettled unsettled = found.get();
+                          return announceCancelled(
+                                  tx,
+                                  unsettled.orderId(),
+                                  unsettled.accountId(),
+                                  unsettled.reserved())
+                              .compose(v -> keys.deleteUnsettled(tx, unsettled.orderId()))
+                              .map(
+                                  v -> {
+                                    LOG.info(
+                                        "Unsettled reservation of order {} announced cancelled",
+                                        unsettled.orderId());
+                                    return true;
+                                  });
+                        }))
+        .onSuccess(
+            any -> {
+              if (any) {
+                metrics.abandoned();
+              }
+            });
+  }
+
+  private static Future<Void> announceCancelled(
+      SqlConnection tx, UUID orderId, String accountId, JsonObject reserved) {
+    return Outbox.append(
+        tx,
+        OrderEvents.TOPIC,
+        orderId.toString(),
+        EventEnvelope.create(
+            OrderEvents.ORDER_CANCELLED,
+            orderId,
+            OrderEvents.abandoned(
+                accountId,
+                reserved.getJsonArray("items", new JsonArray()),
+                reserved.getJsonObject("total"))));
   }
 
   private Future<Order> move(SqlConnection tx, Order order, OrderStateMachine.Transition t) {
