@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,9 +105,52 @@ class EdgeSecurityIT {
     assertThat(TestStack.get(cartPort, "/health/live").statusCode()).isEqualTo(200);
   }
 
-  // Last: it spends this client's login allowance.
   @Test
   @Order(3)
+  void gatewaysStartedSeparatelyShareTheDevelopmentKeysThroughTheCluster() throws Exception {
+    // No key is configured: the first gateway generated the development keys and published them
+    // in the cluster; a second gateway process must sign and verify with the same ones.
+    ServiceProcess second =
+        stack.startService(
+            "gateway", "gateway-2", Map.of("RATE_LIMITS", "/api/auth/login=5/60s;/api=500/1s"));
+    int secondPort = second.awaitPort(Duration.ofSeconds(90));
+    TestStack.awaitReady(second, secondPort);
+    TestStack.await(
+        "cart discovered by the second gateway",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return TestStack.get(secondPort, "/ops/instances").body().contains("\"cart\"");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+
+    assertThat(kids(secondPort)).isNotEmpty().isEqualTo(kids(gatewayPort));
+
+    String email = "roamer-" + UUID.randomUUID() + "@example.com";
+    assertThat(post(secondPort, "/api/auth/register", credentials(email), Map.of()).statusCode())
+        .isEqualTo(201);
+    String fromFirst = login(email);
+    HttpResponse<String> viaSecond =
+        send(secondPort, "GET", "/api/cart", Map.of("Authorization", "Bearer " + fromFirst));
+    assertThat(viaSecond.statusCode()).as(viaSecond.body()).isEqualTo(200);
+
+    HttpResponse<String> loggedInAtSecond =
+        post(secondPort, "/api/auth/login", credentials(email), Map.of());
+    assertThat(loggedInAtSecond.statusCode()).isEqualTo(200);
+    String fromSecond = new JsonObject(loggedInAtSecond.body()).getString("access_token");
+    HttpResponse<String> viaFirst =
+        send(gatewayPort, "GET", "/api/cart", Map.of("Authorization", "Bearer " + fromSecond));
+    assertThat(viaFirst.statusCode()).as(viaFirst.body()).isEqualTo(200);
+    // Both answers are the same account's cart, whichever gateway signed the token.
+    assertThat(new JsonObject(viaFirst.body()).getJsonArray("items"))
+        .isEqualTo(new JsonObject(viaSecond.body()).getJsonArray("items"));
+  }
+
+  // Last: it spends this client's login allowance.
+  @Test
+  @Order(4)
   void loginsAreRateLimitedWithRetryAfter() throws Exception {
     String body = credentials("nobody-" + UUID.randomUUID() + "@example.com");
     int limited = 0;
@@ -122,6 +167,16 @@ class EdgeSecurityIT {
     assertThat(limited).isGreaterThanOrEqualTo(3);
     assertThat(retryAfter).isNotNull();
     assertThat(Integer.parseInt(retryAfter)).isPositive();
+  }
+
+  private static Set<String> kids(int port) throws Exception {
+    HttpResponse<String> jwks = send(port, "GET", "/.well-known/jwks.json", Map.of());
+    assertThat(jwks.statusCode()).isEqualTo(200);
+    Set<String> kids = new TreeSet<>();
+    new JsonObject(jwks.body())
+        .getJsonArray("keys")
+        .forEach(key -> kids.add(((JsonObject) key).getString("kid")));
+    return kids;
   }
 
   private static String login(String email) throws Exception {
