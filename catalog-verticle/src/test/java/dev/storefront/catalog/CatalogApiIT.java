@@ -50,9 +50,10 @@ class CatalogApiIT {
     // Repeated names and prices, so only the id can order them.
     TestCatalog.sql(
         db,
-        "INSERT INTO products (id, sku, name, category_id, price_minor, currency, stock)"
+        "INSERT INTO products (id, sku, name, category_id, price_minor, currency, stock,"
+            + " stock_received)"
             + " SELECT gen_random_uuid(), 'BULK-' || i, 'Widget ' || (i % 5), c.id,"
-            + " 100 * (i % 7), 'EUR', 1 FROM generate_series(1, "
+            + " 100 * (i % 7), 'EUR', 1, 1 FROM generate_series(1, "
             + BULK
             + ") i, categories c WHERE c.slug = 'bulk'");
   }
@@ -392,6 +393,12 @@ class CatalogApiIT {
     assertThat(read.getHeader("ETag")).isEqualTo("\"2\"");
     assertThat(read.bodyAsJsonObject().getString("name")).isEqualTo("Bucket XL");
     assertThat(read.bodyAsJsonObject().getInteger("stock")).isEqualTo(7);
+    // Created with 3 on sale, adjusted to 7: 7 units were ever put on sale.
+    assertThat(
+            TestCatalog.queryLong(
+                db,
+                "SELECT stock_received FROM products WHERE id = '" + created.getString("id") + "'"))
+        .isEqualTo(7);
 
     HttpResponse<Buffer> again =
         await(

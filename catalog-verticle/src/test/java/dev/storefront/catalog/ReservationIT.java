@@ -54,12 +54,15 @@ class ReservationIT {
     UUID id = UUID.randomUUID();
     TestCatalog.sql(
         db,
-        "INSERT INTO products (id, sku, name, category_id, price_minor, currency, stock)"
+        "INSERT INTO products (id, sku, name, category_id, price_minor, currency, stock,"
+            + " stock_received)"
             + " SELECT '"
             + id
             + "', 'SKU-"
             + id
             + "', 'Hammer', id, 1000, 'EUR', "
+            + stock
+            + ", "
             + stock
             + " FROM categories WHERE slug = 'tools'");
     return id;
@@ -238,7 +241,10 @@ class ReservationIT {
     assertThat(units(product, "committed")).isEqualTo(3);
     // Initial stock = stock + reserved + sold.
     assertThat(stock(product) + units(product, "reserved") + units(product, "committed"))
-        .isEqualTo(10);
+        .isEqualTo(10)
+        .isEqualTo(
+            TestCatalog.queryLong(
+                db, "SELECT stock_received FROM products WHERE id = '" + product + "'"));
     // Product reads see the new stock at once: this process's cache was invalidated.
     assertThat(catalog.get("/api/products/" + product).bodyAsJsonObject().getInteger("stock"))
         .isEqualTo(7);

@@ -28,8 +28,10 @@ public class DemoSeeder {
       "INSERT INTO categories (slug, name)"
           + " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (slug) DO NOTHING";
   private static final String INSERT_PRODUCTS =
-      "INSERT INTO products (id, sku, name, description, category_id, price_minor, currency, stock)"
-          + " SELECT u.id, u.sku, u.name, u.description, c.id, u.price, u.currency, u.stock"
+      "INSERT INTO products (id, sku, name, description, category_id, price_minor, currency,"
+          + " stock, stock_received)"
+          + " SELECT u.id, u.sku, u.name, u.description, c.id, u.price, u.currency, u.stock,"
+          + " u.stock"
           + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],"
           + " $6::bigint[], $7::text[], $8::int[])"
           + " AS u(id, sku, name, description, category, price, currency, stock)"

@@ -35,8 +35,9 @@ public class ProductRepository {
   private static final String FIND_BY_ID = "SELECT " + COLUMNS + FROM + " WHERE p.id = $1";
   private static final String CREATE =
       "WITH p AS (INSERT INTO products"
-          + " (id, sku, name, description, category_id, price_minor, currency, stock)"
-          + " SELECT $1, $2, $3, $4, c.id, $6, $7, $8 FROM categories c WHERE c.slug = $5"
+          + " (id, sku, name, description, category_id, price_minor, currency, stock,"
+          + " stock_received)"
+          + " SELECT $1, $2, $3, $4, c.id, $6, $7, $8, $8 FROM categories c WHERE c.slug = $5"
           + " RETURNING *)"
           + " SELECT "
           + COLUMNS
@@ -45,7 +46,10 @@ public class ProductRepository {
   private static final String CATEGORY_ID = "SELECT id FROM categories WHERE slug = $1";
   private static final String UPDATE =
       "WITH p AS (UPDATE products SET sku = $2, name = $3, description = $4, category_id = $5,"
-          + " price_minor = $6, currency = $7, stock = $8, version = version + 1,"
+          + " price_minor = $6, currency = $7, stock = $8,"
+          // An admin's new stock is an adjustment of what was ever put on sale (the old stock
+          // here is the value before this update).
+          + " stock_received = stock_received + ($8 - stock), version = version + 1,"
           + " updated_at = now() WHERE id = $1 RETURNING *)"
           + " SELECT "
           + COLUMNS
