@@ -4,9 +4,12 @@ import dev.storefront.common.config.KafkaConfig;
 import dev.storefront.common.http.Health;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.serialization.BufferDeserializer;
+import io.vertx.kafka.client.serialization.BufferSerializer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,6 +56,27 @@ public final class KafkaClients {
 
   public static KafkaConsumer<String, String> consumer(Vertx vertx, KafkaConfig config) {
     return KafkaConsumer.create(vertx, consumerConfig(config));
+  }
+
+  /**
+   * A consumer that hands keys and values over as the bytes the broker holds, for readers that must
+   * pass a record on unchanged (to a dead-letter topic) whatever it contains.
+   */
+  public static KafkaConsumer<Buffer, Buffer> rawConsumer(Vertx vertx, KafkaConfig config) {
+    Map<String, String> map = consumerConfig(config);
+    map.put("client.id", config.clientId() + "-events-consumer");
+    map.put("key.deserializer", BufferDeserializer.class.getName());
+    map.put("value.deserializer", BufferDeserializer.class.getName());
+    return KafkaConsumer.create(vertx, map);
+  }
+
+  /** A producer of raw bytes, with the same durability as {@link #producer}. */
+  public static KafkaProducer<Buffer, Buffer> rawProducer(Vertx vertx, KafkaConfig config) {
+    Map<String, String> map = producerConfig(config);
+    map.put("client.id", config.clientId() + "-raw-producer");
+    map.put("key.serializer", BufferSerializer.class.getName());
+    map.put("value.serializer", BufferSerializer.class.getName());
+    return KafkaProducer.create(vertx, map);
   }
 
   public static KafkaAdminClient admin(Vertx vertx, KafkaConfig config) {
