@@ -31,16 +31,27 @@ final class CommandLine {
         db-init
             Create the database, the service roles and their schemas. Environment: PG_HOST,
             PG_PORT, PG_DATABASE, PG_ADMIN_USER, PG_ADMIN_PASSWORD, PG_PASSWORD_<SERVICE>.
+        reconcile [--grace-s S]
+            Audit orders, payments, stock and outboxes across the services' schemas and print
+            the findings; exit 4 when there are any. Changes younger than S seconds (default 60)
+            are left to settle. Environment as for db-init.
         wait-port HOST PORT TIMEOUT_S
             Wait until HOST:PORT accepts TCP connections; exit 1 after TIMEOUT_S seconds.
 
-      Exit codes: 0 done, 1 failed, 2 bad arguments.
+      Exit codes: 0 done, 1 failed, 2 bad arguments, 3 not running, 4 findings.
       """;
 
   private CommandLine() {}
 
   sealed interface Command
-      permits Kafka, PostgresStart, PostgresStop, PostgresStatus, DbInit, WaitPort, Help {}
+      permits Kafka,
+          PostgresStart,
+          PostgresStop,
+          PostgresStatus,
+          DbInit,
+          Reconcile,
+          WaitPort,
+          Help {}
 
   record Kafka(Path data, int port, int controllerPort, Optional<Path> pidFile)
       implements Command {}
@@ -52,6 +63,8 @@ final class CommandLine {
   record PostgresStatus(Path data) implements Command {}
 
   record DbInit() implements Command {}
+
+  record Reconcile(Duration grace) implements Command {}
 
   record WaitPort(String host, int port, Duration timeout) implements Command {}
 
@@ -77,6 +90,7 @@ final class CommandLine {
         options(rest, Set.of());
         yield new DbInit();
       }
+      case "reconcile" -> reconcile(options(rest, Set.of("grace-s")));
       case "wait-port" -> waitPort(rest);
       case "help", "-h", "--help" -> new Help();
       default -> throw new UsageException("unknown command '" + command + "'");
@@ -106,6 +120,20 @@ final class CommandLine {
       case "status" -> new PostgresStatus(requiredPath(options(rest, Set.of("data")), "data"));
       default -> throw new UsageException("unknown postgres action '" + action + "'");
     };
+  }
+
+  private static Command reconcile(Map<String, String> options) {
+    String text = options.getOrDefault("grace-s", "60");
+    try {
+      long seconds = Long.parseLong(text);
+      if (seconds < 0) {
+        throw new NumberFormatException();
+      }
+      return new Reconcile(Duration.ofSeconds(seconds));
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "--grace-s must be a number of seconds, 0 or more, got '" + text + "'");
+    }
   }
 
   private static Command waitPort(Deque<String> rest) {

@@ -7,12 +7,14 @@ import dev.storefront.devstack.CommandLine.Kafka;
 import dev.storefront.devstack.CommandLine.PostgresStart;
 import dev.storefront.devstack.CommandLine.PostgresStatus;
 import dev.storefront.devstack.CommandLine.PostgresStop;
+import dev.storefront.devstack.CommandLine.Reconcile;
 import dev.storefront.devstack.CommandLine.UsageException;
 import dev.storefront.devstack.CommandLine.WaitPort;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -26,6 +28,7 @@ public final class DevStack {
   static final int FAILED = 1;
   static final int USAGE = 2;
   static final int NOT_RUNNING = 3;
+  static final int FINDINGS = 4;
 
   /** The JVM is already shutting down: main must return instead of calling System.exit. */
   private static final int SHUTTING_DOWN = Integer.MIN_VALUE;
@@ -114,6 +117,18 @@ public final class DevStack {
               + settings.port()
               + " is ready");
       return OK;
+    }
+    if (command instanceof Reconcile reconcile) {
+      var settings = DatabaseBootstrap.Settings.fromEnv(env);
+      try (var db =
+          DriverManager.getConnection(
+              settings.jdbcUrl(settings.database()),
+              settings.adminUser(),
+              settings.adminPassword())) {
+        var report = Reconciliation.audit(db, reconcile.grace());
+        report.print(out);
+        return report.clean() ? OK : FINDINGS;
+      }
     }
     if (command instanceof WaitPort wait) {
       if (Ports.awaitAccepting(wait.host(), wait.port(), wait.timeout())) {
