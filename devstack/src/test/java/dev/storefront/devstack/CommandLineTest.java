@@ -7,6 +7,7 @@ import dev.storefront.devstack.CommandLine.DbInit;
 import dev.storefront.devstack.CommandLine.Kafka;
 import dev.storefront.devstack.CommandLine.PostgresStart;
 import dev.storefront.devstack.CommandLine.PostgresStop;
+import dev.storefront.devstack.CommandLine.Reconcile;
 import dev.storefront.devstack.CommandLine.UsageException;
 import dev.storefront.devstack.CommandLine.WaitPort;
 import java.nio.file.Path;
@@ -45,6 +46,15 @@ class CommandLineTest {
     assertThat(CommandLine.parse("wait-port", "127.0.0.1", "5432", "30"))
         .isEqualTo(new WaitPort("127.0.0.1", 5432, Duration.ofSeconds(30)));
     assertThat(CommandLine.parse("db-init")).isEqualTo(new DbInit());
+  }
+
+  @Test
+  void reconcileTakesAGraceInSeconds() {
+    assertThat(CommandLine.parse("reconcile")).isEqualTo(new Reconcile(Duration.ofSeconds(60)));
+    assertThat(CommandLine.parse("reconcile", "--grace-s", "0"))
+        .isEqualTo(new Reconcile(Duration.ZERO));
+    assertUsage(
+        "--grace-s must be a number of seconds, 0 or more, got '-1'", "reconcile", "--grace-s=-1");
   }
 
   @Test
