@@ -42,6 +42,9 @@ public class OrderVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OrderVerticle.class);
   private static final long TOPICS_RETRY_MS = 5_000;
 
+  /** With common's backoff (200 ms doubling to 5 s), about a minute and a half. */
+  static final int PAYMENT_EVENT_ATTEMPTS = 20;
+
   private final Env env;
   private final MeterRegistry givenRegistry;
   private Pool pool;
@@ -105,7 +108,7 @@ public class OrderVerticle extends VerticleBase {
                       config.kafka(),
                       List.of(PaymentEvent.TOPIC),
                       transitions::onPaymentEvent,
-                      EventConsumer.Options.from(env))
+                      consumerOptions())
                   .compose(
                       c -> {
                         consumer = c;
@@ -130,6 +133,19 @@ public class OrderVerticle extends VerticleBase {
               LOG.warn("Could not ensure the Kafka topics, trying again: {}", e.getMessage());
               vertx.setTimer(TOPICS_RETRY_MS, t -> ensureTopics(config));
             });
+  }
+
+  /**
+   * Common's consumer settings, but {@value #PAYMENT_EVENT_ATTEMPTS} attempts unless
+   * EVENTS_MAX_ATTEMPTS says otherwise: a payment outcome that cannot be applied is almost always a
+   * database that is away for a while (undecodable events are dead-lettered at once anyway), and a
+   * dead-lettered outcome would leave its order to be cancelled by the deadline and refunded.
+   */
+  private EventConsumer.Options consumerOptions() {
+    EventConsumer.Options options = EventConsumer.Options.from(env);
+    return env.string("EVENTS_MAX_ATTEMPTS", null) == null
+        ? options.withMaxAttempts(PAYMENT_EVENT_ATTEMPTS)
+        : options;
   }
 
   /** The port the service listens on, once started. */
