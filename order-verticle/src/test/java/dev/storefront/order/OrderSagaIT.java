@@ -95,7 +95,7 @@ class OrderSagaIT {
     env.put("EVENTS_RETRY_BASE_MS", "50");
     env.put("ORDER_SWEEP_INTERVAL_MS", "200");
     env.put("ORDER_CHECKOUT_LEASE_S", "2");
-    env.put("ORDER_CATALOG_TIMEOUT_MS", "1000");
+    env.put("ORDER_CATALOG_TIMEOUT_MS", "1500");
     meters = new SimpleMeterRegistry();
     order = new OrderVerticle(Env.of(env), meters);
     await(vertx.deployVerticle(order));
@@ -263,7 +263,7 @@ class OrderSagaIT {
     cart.set(dave, true, line(product(10), "Book", 1, 1999));
     String key = "inflight-" + UUID.randomUUID();
     int reservesBefore = catalog.reserveRequests.size();
-    catalog.reserveDelayMs = 700;
+    catalog.reserveDelayMs = 500;
     try {
       Future<HttpResponse<Buffer>> first = checkoutAsync(dave, key, CARD);
       awaitTrue(() -> catalog.reserveRequests.size() > reservesBefore);
@@ -359,6 +359,17 @@ class OrderSagaIT {
                 .putHeader("Idempotency-Key", UUID.randomUUID().toString())
                 .sendJsonObject(new JsonObject().put("paymentToken", CARD)));
 
+    HttpResponse<Buffer> notJson =
+        await(
+            web.post(port, "127.0.0.1", "/api/orders")
+                .putHeader(
+                    InternalTokens.HEADER,
+                    issuer.issue(new Caller(gina, null, Set.of(Caller.CUSTOMER))))
+                .putHeader("Idempotency-Key", UUID.randomUUID().toString())
+                .putHeader("Content-Type", "text/plain")
+                .sendBuffer(Buffer.buffer("paymentToken=" + CARD)));
+
+    assertProblem(notJson, 415);
     assertProblem(noKey, 400);
     assertThat(noKey.bodyAsJsonObject().getString("detail")).contains("Idempotency-Key");
     assertProblem(badCard, 400);
@@ -460,7 +471,7 @@ class OrderSagaIT {
     String book = product(10);
     cart.set(jane, true, line(book, "Book", 2, 1999));
     String key = "late-" + UUID.randomUUID();
-    catalog.reserveDelayMs = 1_500;
+    catalog.reserveDelayMs = 2_500;
     String orderId;
     try {
       HttpResponse<Buffer> late = checkout(jane, key, CARD);
