@@ -284,6 +284,7 @@ class PaymentSagaIT {
     settle();
     assertThat(events(order)).isEmpty();
     assertThat(queryLong("SELECT count(*) FROM outbox WHERE event_key = '" + order + "'")).isZero();
+    assertThat(counter("storefront_payment_voids")).isGreaterThan(0);
   }
 
   @Test
@@ -338,6 +339,30 @@ class PaymentSagaIT {
         .isGreaterThan(redrivesBefore);
     settle();
     assertThat(events(order)).hasSize(1);
+  }
+
+  @Test
+  void aRedeliveredOrderCreatedFinishesAPaymentItsFirstDeliveryLeftPending() {
+    UUID order = UUID.randomUUID();
+    String created = orderCreated(order, "acc-13", 2_200, TestCards.APPROVED);
+    // The first delivery recorded the event and the pending payment, then its process died
+    // before the processor heard of the charge; the offset was never committed.
+    sql(
+        "INSERT INTO processed_events (event_id, event_type) VALUES ('"
+            + eventId(created)
+            + "', 'OrderCreated')");
+    sql(
+        "INSERT INTO payments (id, order_id, account_id, amount_minor, currency, status,"
+            + " card_last4) VALUES (gen_random_uuid(), '"
+            + order
+            + "', 'acc-13', 2200, 'EUR', 'pending', '4242')");
+
+    send(created);
+
+    awaitEvent(order, "PaymentSucceeded");
+    assertThat(ledger(order).captures()).isEqualTo(1);
+    assertThat(queryLong("SELECT count(*) FROM payments WHERE order_id = '" + order + "'"))
+        .isEqualTo(1);
   }
 
   @Test
