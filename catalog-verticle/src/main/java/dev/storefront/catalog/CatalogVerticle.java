@@ -4,6 +4,7 @@ import dev.storefront.catalog.cache.ProductCache;
 import dev.storefront.catalog.config.CatalogConfig;
 import dev.storefront.catalog.demo.DemoCatalog;
 import dev.storefront.catalog.demo.DemoSeeder;
+import dev.storefront.catalog.events.OrderEvents;
 import dev.storefront.catalog.events.ProductChanges;
 import dev.storefront.catalog.http.CatalogRouter;
 import dev.storefront.catalog.repository.CategoryRepository;
@@ -14,6 +15,8 @@ import dev.storefront.catalog.service.ReservationService;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.db.Postgres;
 import dev.storefront.common.discovery.ServiceIdentity;
+import dev.storefront.common.events.EventConsumer;
+import dev.storefront.common.events.Topics;
 import dev.storefront.common.http.Health;
 import dev.storefront.common.messaging.KafkaClients;
 import dev.storefront.common.metrics.Metrics;
@@ -25,6 +28,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,7 @@ public class CatalogVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> changesConsumer;
   private ProductCache cache;
   private ReservationService reservations;
+  private Future<EventConsumer> orderEvents;
 
   public CatalogVerticle() {
     this(Env.system());
@@ -81,6 +86,9 @@ public class CatalogVerticle extends VerticleBase {
                       new ProductRepository(pool), new CategoryRepository(pool), cache, changes);
               reservations =
                   new ReservationService(new ReservationRepository(pool), changes, meters);
+              if (config.orderEvents()) {
+                orderEvents = consumeOrderEvents(config, meters);
+              }
               return ServiceHost.start(
                   vertx,
                   identity,
@@ -115,6 +123,30 @@ public class CatalogVerticle extends VerticleBase {
             });
   }
 
+  /**
+   * One consumer of order events per process (this verticle is deployed once; the HTTP verticles
+   * per event loop). Started in the background: the broker may be away, and the consumer waits for
+   * it without holding up the catalog's own API.
+   */
+  private Future<EventConsumer> consumeOrderEvents(CatalogConfig config, MeterRegistry meters) {
+    return Topics.ensure(
+            vertx, config.kafka(), List.of(OrderEvents.TOPIC), Topics.Settings.from(env))
+        .recover(
+            e -> {
+              LOG.warn("Could not check the topic {}: {}", OrderEvents.TOPIC, e.getMessage());
+              return Future.succeededFuture();
+            })
+        .compose(
+            v ->
+                EventConsumer.start(
+                    vertx,
+                    config.kafka(),
+                    List.of(OrderEvents.TOPIC),
+                    new OrderEvents(reservations, meters),
+                    config.events()))
+        .onFailure(e -> LOG.error("Order events are not consumed: {}", e.toString()));
+  }
+
   /** The HTTP port, once started. */
   public int port() {
     return host.port();
@@ -134,6 +166,12 @@ public class CatalogVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
     return stopped
+        .eventually(
+            () ->
+                orderEvents == null
+                    ? Future.succeededFuture()
+                    : orderEvents.transform(
+                        ar -> ar.succeeded() ? ar.result().stop() : Future.succeededFuture()))
         .eventually(
             () -> changesConsumer == null ? Future.succeededFuture() : changesConsumer.unregister())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())

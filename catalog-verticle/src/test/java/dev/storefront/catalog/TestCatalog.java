@@ -67,9 +67,10 @@ final class TestCatalog {
     env.put("VERTICLE_INSTANCES", "2");
     env.put("PG_POOL_SIZE", "8");
     env.put(InternalTokens.PUBLIC_KEY_ENV, key.publicPem());
-    // Nothing listens there: the catalog publishes nothing to Kafka yet, and the test must not
-    // talk to the broker of a local stack.
+    // Nothing listens there: the test must not talk to the broker of a local stack. Tests of the
+    // order events consumer turn it on with a broker of their own.
     env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
+    env.put("CATALOG_ORDER_EVENTS", "false");
     return env;
   }
 

@@ -5,6 +5,7 @@ import dev.storefront.common.config.DatabaseConfig;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.config.HttpConfig;
 import dev.storefront.common.config.KafkaConfig;
+import dev.storefront.common.events.EventConsumer;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,11 @@ import java.time.Duration;
  *   <tr><td>CATALOG_DEMO_DATA</td><td>false</td><td>on start, fill an empty catalog with the demo
  *   catalog</td></tr>
  *   <tr><td>CATALOG_DEMO_PRODUCTS</td><td>10000</td><td>how many demo products</td></tr>
+ *   <tr><td>CATALOG_ORDER_EVENTS</td><td>true</td><td>consume {@code orders.events}: commit and
+ *   release stock reservations as orders are confirmed and cancelled</td></tr>
  * </table>
+ *
+ * <p>The consumer's retries come from common's EVENTS_* variables ({@link EventConsumer.Options}).
  */
 public record CatalogConfig(
     HttpConfig http,
@@ -27,7 +32,9 @@ public record CatalogConfig(
     int cacheSize,
     Duration cacheTtl,
     boolean demoData,
-    int demoProducts) {
+    int demoProducts,
+    boolean orderEvents,
+    EventConsumer.Options events) {
 
   public static final String SERVICE = "catalog";
 
@@ -47,6 +54,8 @@ public record CatalogConfig(
         cacheSize,
         env.millis("CATALOG_CACHE_TTL_MS", DEFAULT_CACHE_TTL_MS),
         env.bool("CATALOG_DEMO_DATA", false),
-        env.positive("CATALOG_DEMO_PRODUCTS", DEFAULT_DEMO_PRODUCTS));
+        env.positive("CATALOG_DEMO_PRODUCTS", DEFAULT_DEMO_PRODUCTS),
+        env.bool("CATALOG_ORDER_EVENTS", true),
+        EventConsumer.Options.from(env));
   }
 }

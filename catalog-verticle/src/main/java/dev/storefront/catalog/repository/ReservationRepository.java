@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Stock reservations, one per order. Every change runs in one transaction that takes its locks in
@@ -137,35 +139,48 @@ public class ReservationRepository {
 
   /** Makes the reserved units sold. Repeating it is harmless; a released reservation is a 409. */
   public Future<Outcome> commit(UUID orderId) {
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(COMMIT)
-                .execute(Tuple.of(orderId))
-                .compose(
-                    rows ->
-                        rows.size() == 0
-                            ? alreadyIn(conn, orderId, Status.COMMITTED)
-                            : find(conn, orderId).map(r -> new Outcome(r.get(), true))));
+    return pool.withTransaction(conn -> commit(conn, orderId));
+  }
+
+  /** {@link #commit(UUID)} inside the caller's transaction {@code conn}. */
+  public Future<Outcome> commit(SqlConnection conn, UUID orderId) {
+    return conn.preparedQuery(COMMIT)
+        .execute(Tuple.of(orderId))
+        .compose(
+            rows ->
+                rows.size() == 0
+                    ? alreadyIn(conn, orderId, Status.COMMITTED)
+                    : find(conn, orderId).map(r -> new Outcome(r.get(), true)));
   }
 
   /** Puts the reserved units back in stock. Repeating it is harmless; a committed one is a 409. */
   public Future<Outcome> release(UUID orderId) {
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(RELEASE)
-                .execute(Tuple.of(orderId))
-                .compose(
-                    rows -> {
-                      if (rows.size() == 0) {
-                        return alreadyIn(conn, orderId, Status.RELEASED);
-                      }
-                      return conn.preparedQuery(LOCK_RESERVED_PRODUCTS)
-                          .execute(Tuple.of(orderId))
-                          .compose(
-                              locked -> conn.preparedQuery(RETURN_STOCK).execute(Tuple.of(orderId)))
-                          .compose(v -> find(conn, orderId))
-                          .map(r -> new Outcome(r.get(), true));
-                    }));
+    return pool.withTransaction(conn -> release(conn, orderId));
+  }
+
+  /** {@link #release(UUID)} inside the caller's transaction {@code conn}. */
+  public Future<Outcome> release(SqlConnection conn, UUID orderId) {
+    return conn.preparedQuery(RELEASE)
+        .execute(Tuple.of(orderId))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return alreadyIn(conn, orderId, Status.RELEASED);
+              }
+              return conn.preparedQuery(LOCK_RESERVED_PRODUCTS)
+                  .execute(Tuple.of(orderId))
+                  .compose(locked -> conn.preparedQuery(RETURN_STOCK).execute(Tuple.of(orderId)))
+                  .compose(v -> find(conn, orderId))
+                  .map(r -> new Outcome(r.get(), true));
+            });
+  }
+
+  /**
+   * Runs {@code work} in one transaction, for callers that add their own statements (a consumer
+   * recording the event it applies) to a reservation change.
+   */
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work::apply);
   }
 
   /** The answer to a transition that changed nothing: done before (200), impossible, or unknown. */

@@ -10,11 +10,13 @@ import dev.storefront.common.http.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Stock reservations for orders, for the internal HTTP API and for consumers of order events alike.
@@ -87,18 +89,63 @@ public class ReservationService {
     return counted("release", "released", reservations.release(orderId));
   }
 
-  private Future<Outcome> counted(String operation, String done, Future<Outcome> result) {
+  /**
+   * Commits the order's reservation once per event: {@code firstTime} (which records the event) and
+   * the commit share one transaction. Empty when {@code firstTime} said the event was applied
+   * before; then nothing changes.
+   */
+  public Future<Optional<Outcome>> commitOnce(
+      UUID orderId, Function<SqlConnection, Future<Boolean>> firstTime) {
+    return once("commit", "committed", firstTime, tx -> reservations.commit(tx, orderId));
+  }
+
+  /** Releases the order's reservation once per event, as {@link #commitOnce} commits it. */
+  public Future<Optional<Outcome>> releaseOnce(
+      UUID orderId, Function<SqlConnection, Future<Boolean>> firstTime) {
+    return once("release", "released", firstTime, tx -> reservations.release(tx, orderId));
+  }
+
+  private Future<Optional<Outcome>> once(
+      String operation,
+      String done,
+      Function<SqlConnection, Future<Boolean>> firstTime,
+      Function<SqlConnection, Future<Outcome>> change) {
+    Future<Optional<Outcome>> result =
+        reservations.inTransaction(
+            tx ->
+                firstTime
+                    .apply(tx)
+                    .compose(
+                        first ->
+                            first
+                                ? change.apply(tx).map(Optional::of)
+                                : Future.succeededFuture(Optional.<Outcome>empty())));
+    // Counted and announced once the transaction committed, so no other process re-reads the
+    // old stock after the announcement.
     return result
         .onSuccess(
             outcome -> {
-              count(operation, outcome.changed() ? done : "repeated");
-              // Committing moves no stock: the units left it when they were reserved.
-              if (outcome.changed() && !"commit".equals(operation)) {
-                changes.changed(
-                    outcome.reservation().items().stream().map(Item::productId).toList());
+              if (outcome.isEmpty()) {
+                count(operation, "repeated");
+              } else {
+                announce(operation, done, outcome.get());
               }
             })
         .onFailure(e -> count(operation, outcomeOf(e)));
+  }
+
+  private Future<Outcome> counted(String operation, String done, Future<Outcome> result) {
+    return result
+        .onSuccess(outcome -> announce(operation, done, outcome))
+        .onFailure(e -> count(operation, outcomeOf(e)));
+  }
+
+  private void announce(String operation, String done, Outcome outcome) {
+    count(operation, outcome.changed() ? done : "repeated");
+    // Committing moves no stock: the units left it when they were reserved.
+    if (outcome.changed() && !"commit".equals(operation)) {
+      changes.changed(outcome.reservation().items().stream().map(Item::productId).toList());
+    }
   }
 
   private static String outcomeOf(Throwable e) {
