@@ -161,7 +161,7 @@ class RequestValidationTest {
   void goodRequestsPassAndJsonBodiesArriveIntact(VertxTestContext ctx) {
     String cartBody = "{\"quantity\": 2}";
     String registration = "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}";
-    String checkout = "{\"note\":\"leave at the door\"}";
+    String checkout = "{\"paymentToken\":\"4242424242424242\"}";
     expect(
         ctx,
         List.of(
@@ -199,9 +199,8 @@ class RequestValidationTest {
           assertThat(reached).hasSize(10);
           assertThat(reached.get(3).buffered()).isEqualTo(Buffer.buffer(cartBody));
           assertThat(reached.get(4).buffered()).isEqualTo(Buffer.buffer(registration));
-          // An operation without a JSON body in the document leaves its body streaming.
-          assertThat(reached.get(5).buffered()).isNull();
-          assertThat(reached.get(5).streamed()).isEqualTo(Buffer.buffer(checkout));
+          assertThat(reached.get(5).buffered()).isEqualTo(Buffer.buffer(checkout));
+          // A path the document does not describe leaves its body streaming.
           assertThat(reached.get(9).streamed()).isEqualTo(Buffer.buffer("streamed"));
         });
   }
@@ -285,13 +284,29 @@ class RequestValidationTest {
                     HttpMethod.POST,
                     "/api/orders",
                     Map.of("Idempotency-Key", "k".repeat(129)),
-                    null)),
+                    null),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/orders",
+                    Map.of("Idempotency-Key", "checkout-0001", "Content-Type", "application/json"),
+                    Buffer.buffer("{\"paymentToken\":\"4242-4242\"}")),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/orders",
+                    Map.of("Idempotency-Key", "checkout-0002", "Content-Type", "application/json"),
+                    Buffer.buffer("{}"))),
         answers -> {
           assertProblem(answers.get(0), 400, "header Idempotency-Key is required");
           assertProblem(
               answers.get(1), 400, "header Idempotency-Key must have at least 8 characters");
           assertProblem(
               answers.get(2), 400, "header Idempotency-Key must have at most 128 characters");
+          assertThat(answers.get(3).status()).isEqualTo(400);
+          assertThat(answers.get(3).body().toString()).contains("paymentToken");
+          assertThat(answers.get(4).status()).isEqualTo(400);
+          assertThat(answers.get(4).body().toString()).contains("paymentToken");
           assertThat(reached).isEmpty();
         });
   }
