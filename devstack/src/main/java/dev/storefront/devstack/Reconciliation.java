@@ -99,7 +99,10 @@ public final class Reconciliation {
               List.of("orders.orders", "payments.payments"),
               "SELECT p.id::text, 'for unknown order ' || p.order_id || ', ' || p.status"
                   + " FROM payments.payments p"
-                  + " WHERE p.created_at < now() - make_interval(secs => ?)"
+                  // A voided payment never charged anything: it only marks an order id, perhaps
+                  // of a checkout abandoned before its order was written, as never to be charged.
+                  + " WHERE p.status <> 'voided'"
+                  + " AND p.created_at < now() - make_interval(secs => ?)"
                   + " AND NOT EXISTS (SELECT 1 FROM orders.orders o WHERE o.id = p.order_id)"),
           new Check(
               "stock-not-conserved",
