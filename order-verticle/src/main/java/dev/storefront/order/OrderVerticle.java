@@ -7,7 +7,6 @@ import dev.storefront.common.events.EventConsumer;
 import dev.storefront.common.events.OutboxRelay;
 import dev.storefront.common.events.Topics;
 import dev.storefront.common.http.Health;
-import dev.storefront.common.messaging.KafkaClients;
 import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.runtime.ServiceHost;
 import dev.storefront.order.client.CartClient;
@@ -25,7 +24,6 @@ import dev.storefront.order.service.OrderTransitions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
@@ -48,7 +46,6 @@ public class OrderVerticle extends VerticleBase {
   private final Env env;
   private final MeterRegistry givenRegistry;
   private Pool pool;
-  private KafkaAdminClient kafka;
   private ServiceHost host;
   private CartClient cart;
   private CatalogClient catalog;
@@ -78,7 +75,8 @@ public class OrderVerticle extends VerticleBase {
     MeterRegistry registry = givenRegistry != null ? givenRegistry : Metrics.registry();
     OrderMetrics metrics = new OrderMetrics(registry);
     Health health = new Health(vertx);
-    kafka = KafkaClients.watched(vertx, config.kafka(), health);
+    // No Kafka readiness check: while the broker is away, checkouts still succeed (their events
+    // wait in the outbox), so this instance stays ready and keeps taking them.
     // The host first, for its discovery view: the clients balance over it.
     ServiceHost created = ServiceHost.create(vertx, identity, health);
     cart = new CartClient(vertx, created.directory(), config.cart(), registry);
@@ -176,7 +174,6 @@ public class OrderVerticle extends VerticleBase {
               }
               return Future.succeededFuture();
             })
-        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
-        .eventually(() -> kafka == null ? Future.succeededFuture() : kafka.close());
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }
