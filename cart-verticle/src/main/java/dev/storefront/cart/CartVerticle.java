@@ -2,11 +2,14 @@ package dev.storefront.cart;
 
 import dev.storefront.cart.client.CatalogClient;
 import dev.storefront.cart.config.CartConfig;
+import dev.storefront.cart.events.OrderEvents;
 import dev.storefront.cart.http.CartMetrics;
 import dev.storefront.cart.http.CartRouter;
 import dev.storefront.cart.repository.CartRepository;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.discovery.ServiceIdentity;
+import dev.storefront.common.events.EventConsumer;
+import dev.storefront.common.events.Topics;
 import dev.storefront.common.http.Health;
 import dev.storefront.common.messaging.KafkaClients;
 import dev.storefront.common.metrics.Metrics;
@@ -16,15 +19,21 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The cart service: one cart per user, kept in the cluster. */
 public class CartVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CartVerticle.class);
 
   private final Env env;
   private final MeterRegistry givenRegistry;
   private KafkaAdminClient kafka;
   private CatalogClient catalog;
   private ServiceHost host;
+  private Future<EventConsumer> orderEvents;
 
   public CartVerticle() {
     this(Env.system());
@@ -53,6 +62,9 @@ public class CartVerticle extends VerticleBase {
         .compose(
             carts -> {
               health.check("carts", carts::ping);
+              if (config.orderEvents()) {
+                orderEvents = consumeOrderEvents(config, carts, registry);
+              }
               catalog = new CatalogClient(vertx, created.directory(), config.catalog(), registry);
               CartRouter handlers =
                   new CartRouter(
@@ -66,6 +78,31 @@ public class CartVerticle extends VerticleBase {
         .onSuccess(h -> host = h);
   }
 
+  /**
+   * One consumer of order events per process: this verticle is deployed once, the HTTP verticles
+   * once per event loop. Started in the background: the broker may be away, and the consumer waits
+   * for it without holding up the cart API.
+   */
+  private Future<EventConsumer> consumeOrderEvents(
+      CartConfig config, CartRepository carts, MeterRegistry registry) {
+    return Topics.ensure(
+            vertx, config.kafka(), List.of(OrderEvents.TOPIC), Topics.Settings.from(env))
+        .recover(
+            e -> {
+              LOG.warn("Could not check the topic {}: {}", OrderEvents.TOPIC, e.getMessage());
+              return Future.succeededFuture();
+            })
+        .compose(
+            v ->
+                EventConsumer.start(
+                    vertx,
+                    config.kafka(),
+                    List.of(OrderEvents.TOPIC),
+                    new OrderEvents(carts, registry),
+                    config.events()))
+        .onFailure(e -> LOG.error("Order events are not consumed: {}", e.toString()));
+  }
+
   /** The port the service listens on, once started. */
   public int port() {
     return host.port();
@@ -75,6 +112,12 @@ public class CartVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
     return stopped
+        .eventually(
+            () ->
+                orderEvents == null
+                    ? Future.succeededFuture()
+                    : orderEvents.transform(
+                        ar -> ar.succeeded() ? ar.result().stop() : Future.succeededFuture()))
         .eventually(
             () -> {
               if (catalog != null) {

@@ -4,6 +4,7 @@ import dev.storefront.common.config.ConfigException;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.config.HttpConfig;
 import dev.storefront.common.config.KafkaConfig;
+import dev.storefront.common.events.EventConsumer;
 import java.time.Duration;
 
 /**
@@ -23,9 +24,19 @@ import java.time.Duration;
  *   before it lets a trial call through; also the Retry-After of a refused change</td></tr>
  *   <tr><td>CART_PRICE_CACHE_MS</td><td>30000</td><td>how long a product read from the catalog
  *   prices cart views without asking the catalog again; 0 asks every time</td></tr>
+ *   <tr><td>CART_ORDER_EVENTS</td><td>true</td><td>consume {@code orders.events}: a confirmed
+ *   order empties the cart it was placed from</td></tr>
  * </table>
+ *
+ * <p>The consumer's retries come from common's EVENTS_* variables ({@link EventConsumer.Options}).
  */
-public record CartConfig(HttpConfig http, KafkaConfig kafka, Storage storage, Catalog catalog) {
+public record CartConfig(
+    HttpConfig http,
+    KafkaConfig kafka,
+    Storage storage,
+    Catalog catalog,
+    boolean orderEvents,
+    EventConsumer.Options events) {
 
   public static final String SERVICE = "cart";
 
@@ -55,6 +66,8 @@ public record CartConfig(HttpConfig http, KafkaConfig kafka, Storage storage, Ca
             timeout,
             env.positive("CART_CATALOG_MAX_FAILURES", 5),
             env.millis("CART_CATALOG_RESET_MS", 5_000),
-            env.millis("CART_PRICE_CACHE_MS", 30_000)));
+            env.millis("CART_PRICE_CACHE_MS", 30_000)),
+        env.bool("CART_ORDER_EVENTS", true),
+        EventConsumer.Options.from(env));
   }
 }

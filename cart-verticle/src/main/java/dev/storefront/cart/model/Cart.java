@@ -90,6 +90,33 @@ public record Cart(List<CartLine> lines, Instant updatedAt) {
     return new Cart(lines.stream().filter(l -> !l.productId().equals(productId)).toList(), now);
   }
 
+  /**
+   * This cart once an order placed from it is confirmed. {@code checkedOutAt} is when the cart had
+   * last changed as the order read it: a cart not changed since goes entirely (the empty cart); one
+   * changed since (or when either time is unknown) loses only the lines the order bought, product
+   * and quantity alike, and keeps what the shopper added or changed afterwards. This very cart when
+   * nothing goes, so applying a confirmation again changes nothing.
+   *
+   * @param ordered quantity per product id, as the order holds them
+   */
+  public Cart checkedOut(Map<String, Integer> ordered, Instant checkedOutAt) {
+    if (isEmpty()) {
+      return this;
+    }
+    if (checkedOutAt != null && updatedAt != null && !updatedAt.isAfter(checkedOutAt)) {
+      return empty();
+    }
+    List<CartLine> kept =
+        lines.stream()
+            .filter(l -> !Integer.valueOf(l.quantity()).equals(ordered.get(l.productId())))
+            .toList();
+    if (kept.size() == lines.size()) {
+      return this;
+    }
+    // Not the shopper's change: the cart keeps the time of their last one.
+    return kept.isEmpty() ? empty() : new Cart(kept, updatedAt);
+  }
+
   /** Every line priced by {@code current} where it knows the product; the rest as they are. */
   public Cart repriced(Function<CartLine, Optional<CartLine>> current) {
     return new Cart(lines.stream().map(l -> current.apply(l).orElse(l)).toList(), updatedAt);
