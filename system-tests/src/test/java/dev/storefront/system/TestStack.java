@@ -2,6 +2,7 @@ package dev.storefront.system;
 
 import dev.storefront.devstack.DatabaseBootstrap;
 import dev.storefront.devstack.KafkaBroker;
+import dev.storefront.devstack.Reconciliation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
@@ -83,6 +84,32 @@ final class TestStack implements AutoCloseable {
     ServiceProcess process = ServiceProcess.start(root, service + "-verticle", name, workDir, env);
     processes.add(process);
     return process;
+  }
+
+  /** The stack's own broker: tests stop and restart it to show what survives an outage. */
+  KafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** The reconciliation audit of this stack's database (as its administrator). */
+  Reconciliation.Report reconcile(Duration grace) throws java.sql.SQLException {
+    try (var db =
+        DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "")) {
+      return Reconciliation.audit(db, grace);
+    }
+  }
+
+  /** A statement against this stack's database as its administrator, for set-up and checks. */
+  long queryLong(String sql) throws java.sql.SQLException {
+    try (var db =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+        var statement = db.createStatement();
+        var rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {
