@@ -85,22 +85,13 @@ public class CartVerticle extends VerticleBase {
    */
   private Future<EventConsumer> consumeOrderEvents(
       CartConfig config, CartRepository carts, MeterRegistry registry) {
-    return Topics.ensure(
-            vertx, config.kafka(), List.of(OrderEvents.TOPIC), Topics.Settings.from(env))
-        .recover(
-            e -> {
-              LOG.warn("Could not check the topic {}: {}", OrderEvents.TOPIC, e.getMessage());
-              return Future.succeededFuture();
-            })
-        .compose(
-            v ->
-                EventConsumer.start(
-                    vertx,
-                    config.kafka(),
-                    List.of(OrderEvents.TOPIC),
-                    new OrderEvents(carts, registry),
-                    config.events()))
-        .onFailure(e -> LOG.error("Order events are not consumed: {}", e.toString()));
+    return EventConsumer.startCreatingTopics(
+        vertx,
+        config.kafka(),
+        List.of(OrderEvents.TOPIC),
+        Topics.Settings.from(env),
+        new OrderEvents(carts, registry),
+        config.events());
   }
 
   /** The port the service listens on, once started. */

@@ -129,22 +129,13 @@ public class CatalogVerticle extends VerticleBase {
    * it without holding up the catalog's own API.
    */
   private Future<EventConsumer> consumeOrderEvents(CatalogConfig config, MeterRegistry meters) {
-    return Topics.ensure(
-            vertx, config.kafka(), List.of(OrderEvents.TOPIC), Topics.Settings.from(env))
-        .recover(
-            e -> {
-              LOG.warn("Could not check the topic {}: {}", OrderEvents.TOPIC, e.getMessage());
-              return Future.succeededFuture();
-            })
-        .compose(
-            v ->
-                EventConsumer.start(
-                    vertx,
-                    config.kafka(),
-                    List.of(OrderEvents.TOPIC),
-                    new OrderEvents(reservations, meters),
-                    config.events()))
-        .onFailure(e -> LOG.error("Order events are not consumed: {}", e.toString()));
+    return EventConsumer.startCreatingTopics(
+        vertx,
+        config.kafka(),
+        List.of(OrderEvents.TOPIC),
+        Topics.Settings.from(env),
+        new OrderEvents(reservations, meters),
+        config.events());
   }
 
   /** The HTTP port, once started. */

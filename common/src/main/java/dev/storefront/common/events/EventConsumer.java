@@ -165,6 +165,28 @@ public final class EventConsumer {
     this.consumer.partitionsRevokedHandler(revoked -> revoked.forEach(uncommitted::remove));
   }
 
+  /**
+   * Creates whichever of {@code topics} the broker lacks ({@code settings}), then {@link #start}s.
+   * A failure to create them is logged, not fatal: the consumer then waits for the broker (or for
+   * the topics' producer to create them) like any other consumer.
+   */
+  public static Future<EventConsumer> startCreatingTopics(
+      Vertx vertx,
+      KafkaConfig kafka,
+      List<String> topics,
+      Topics.Settings settings,
+      EventHandler handler,
+      Options options) {
+    return Topics.ensure(vertx, kafka, topics, settings)
+        .recover(
+            e -> {
+              LOG.warn("Could not check the topics {}: {}", topics, e.getMessage());
+              return Future.succeededFuture();
+            })
+        .compose(v -> start(vertx, kafka, topics, handler, options))
+        .onFailure(e -> LOG.error("Events of {} are not consumed: {}", topics, e.toString()));
+  }
+
   /** Subscribes to {@code topics} and starts handling their events. */
   public static Future<EventConsumer> start(
       Vertx vertx, KafkaConfig kafka, List<String> topics, EventHandler handler, Options options) {
