@@ -104,11 +104,7 @@ public class CartVerticle extends VerticleBase {
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
     return stopped
         .eventually(
-            () ->
-                orderEvents == null
-                    ? Future.succeededFuture()
-                    : orderEvents.transform(
-                        ar -> ar.succeeded() ? ar.result().stop() : Future.succeededFuture()))
+            () -> orderEvents == null ? Future.succeededFuture() : EventConsumer.stop(orderEvents))
         .eventually(
             () -> {
               if (catalog != null) {

@@ -158,11 +158,7 @@ public class CatalogVerticle extends VerticleBase {
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
     return stopped
         .eventually(
-            () ->
-                orderEvents == null
-                    ? Future.succeededFuture()
-                    : orderEvents.transform(
-                        ar -> ar.succeeded() ? ar.result().stop() : Future.succeededFuture()))
+            () -> orderEvents == null ? Future.succeededFuture() : EventConsumer.stop(orderEvents))
         .eventually(
             () -> changesConsumer == null ? Future.succeededFuture() : changesConsumer.unregister())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())

@@ -187,6 +187,18 @@ public final class EventConsumer {
         .onFailure(e -> LOG.error("Events of {} are not consumed: {}", topics, e.toString()));
   }
 
+  /**
+   * Stops {@code starting}'s consumer; one still starting (waiting for the broker, say) is stopped
+   * once it has started, without holding up the caller's stop.
+   */
+  public static Future<Void> stop(Future<EventConsumer> starting) {
+    if (!starting.isComplete()) {
+      starting.onSuccess(EventConsumer::stop);
+      return Future.succeededFuture();
+    }
+    return starting.succeeded() ? starting.result().stop() : Future.succeededFuture();
+  }
+
   /** Subscribes to {@code topics} and starts handling their events. */
   public static Future<EventConsumer> start(
       Vertx vertx, KafkaConfig kafka, List<String> topics, EventHandler handler, Options options) {
@@ -233,7 +245,7 @@ public final class EventConsumer {
           }
           stopped.future().onComplete(done);
         });
-    return done.future();
+    return Bounded.stop(done.future(), "the consumer of " + topics);
   }
 
   public List<String> topics() {

@@ -251,7 +251,7 @@ public final class OutboxRelay {
                     stopped.complete();
                   });
         });
-    return done.future();
+    return Bounded.stop(done.future(), "the outbox relay of " + schema);
   }
 
   private void schedule(long delayMillis) {
