@@ -86,11 +86,15 @@ out = sys.argv[1]
 if "50%" not in out or "Requests/sec" not in out:
     sys.exit("wrk gave no latency distribution:\n" + out)
 def ms(v):
-    n, u = float(re.match(r"([\d.]+)", v).group(1)), re.sub(r"[\d.]", "", v)
+    m = re.match(r"([\d.]+)([a-z]+)$", v)
+    if not m:
+        sys.exit(f"wrk printed a latency of {v!r}:\n" + out)
+    n, u = float(m.group(1)), m.group(2)
     return n * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+# The distribution's own lines ("     50%    3.31ms"), not a percentage elsewhere in the output.
+p50 = ms(re.search(r"^\s+50(?:\.0+)?%\s+(\S+)", out, re.M).group(1))
+p99 = ms(re.search(r"^\s+99(?:\.0+)?%\s+(\S+)", out, re.M).group(1))
 m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 errors = int(m.group(1)) if m else 0
 m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
