@@ -173,6 +173,56 @@ class CheckoutIT {
   }
 
   @Test
+  @Order(3)
+  void nobodySeesAnotherShoppersOrdersWhateverTheyAskFor() throws Exception {
+    String a = signUp("orders-a-" + UUID.randomUUID() + "@example.com");
+    String b = signUp("orders-b-" + UUID.randomUUID() + "@example.com");
+    putItem(a, newProduct(5, 1100), 1);
+    HttpResponse<String> placed = checkout(a, UUID.randomUUID().toString(), APPROVED);
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    String aOrder = new JsonObject(placed.body()).getString("id");
+    awaitStatus(a, aOrder, "confirmed");
+    String aAccount =
+        new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(a.split("\\.")[1])))
+            .getString("sub");
+
+    // B asks for A's order every way it can: always as if it did not exist.
+    for (String path :
+        List.of(
+            "/api/orders/" + aOrder,
+            "/api/orders/" + aOrder + "?accountId=" + aAccount,
+            "/api/orders//" + aOrder,
+            "/api/orders/./" + aOrder)) {
+      HttpResponse<String> answer =
+          send(
+              "GET",
+              path,
+              null,
+              b,
+              Map.of("X-Storefront-Identity", "forged", "X-Account-Id", aAccount));
+      assertThat(answer.statusCode()).as(path + " " + answer.body()).isIn(400, 404);
+      assertThat(answer.body()).doesNotContain(aOrder.substring(0, 8) + "\",\"status");
+    }
+    // B's list is B's (empty), whatever it adds to the query.
+    JsonObject listed =
+        okJson(
+            send(
+                "GET",
+                "/api/orders?accountId=" + aAccount,
+                null,
+                b,
+                Map.of("X-Account-Id", aAccount)));
+    assertThat(listed.getInteger("total")).isZero();
+    assertThat(listed.getJsonArray("items")).isEmpty();
+    // A's own view is untouched.
+    assertThat(orders(a).getInteger("total")).isEqualTo(1);
+    assertThat(getOrder(a, aOrder).getString("status")).isEqualTo("confirmed");
+    // Anonymous: 401.
+    assertThat(send("GET", "/api/orders/" + aOrder, null, null, Map.of()).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
   @Order(4)
   void concurrentCheckoutsOfTheLastUnitSellItOnce() throws Exception {
     String product = newProduct(1, 4200);
