@@ -1,8 +1,8 @@
 package dev.storefront.system;
 
-import dev.storefront.devstack.DatabaseBootstrap;
 import dev.storefront.devstack.KafkaBroker;
 import dev.storefront.devstack.Reconciliation;
+import dev.storefront.devstack.ThrowawayDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ final class TestStack implements AutoCloseable {
 
   private final Path root;
   private final Path workDir;
-  private final String database;
+  private final ThrowawayDatabase database;
   private final String clusterName;
   private final int clusterPort;
   private final KafkaBroker kafka;
@@ -43,7 +42,7 @@ final class TestStack implements AutoCloseable {
   private TestStack(
       Path root,
       Path workDir,
-      String database,
+      ThrowawayDatabase database,
       String clusterName,
       int clusterPort,
       KafkaBroker kafka) {
@@ -60,10 +59,7 @@ final class TestStack implements AutoCloseable {
     String id = UUID.randomUUID().toString().substring(0, 8);
     Path workDir = root.resolve("system-tests/target/stacks/" + testName + "-" + id);
     Files.createDirectories(workDir);
-    String database = "storefront_it_" + id;
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("PG_ADMIN_USER", "postgres");
-    new DatabaseBootstrap(DatabaseBootstrap.Settings.fromEnv(env).withDatabase(database)).run();
+    ThrowawayDatabase database = ThrowawayDatabase.create("it");
     KafkaBroker kafka = KafkaBroker.start(workDir.resolve("kafka"), 0, 0);
     return new TestStack(root, workDir, database, "it-" + id, freeClusterPort(), kafka);
   }
@@ -76,8 +72,7 @@ final class TestStack implements AutoCloseable {
     env.put("STOREFRONT_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("STOREFRONT_CLUSTER_MEMBERS", "127.0.0.1");
     env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("PG_HOST", "127.0.0.1");
-    env.put("PG_DATABASE", database);
+    env.putAll(database.env());
     env.put("HTTP_PORT", "0");
     env.put("SHUTDOWN_DRAIN_MS", "3000");
     env.putAll(extraEnv);
@@ -93,18 +88,14 @@ final class TestStack implements AutoCloseable {
 
   /** The reconciliation audit of this stack's database (as its administrator). */
   Reconciliation.Report reconcile(Duration grace) throws java.sql.SQLException {
-    try (var db =
-        DriverManager.getConnection(
-            "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "")) {
+    try (var db = database.adminConnection()) {
       return Reconciliation.audit(db, grace);
     }
   }
 
   /** A statement against this stack's database as its administrator, for set-up and checks. */
   long queryLong(String sql) throws java.sql.SQLException {
-    try (var db =
-            DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+    try (var db = database.adminConnection();
         var statement = db.createStatement();
         var rows = statement.executeQuery(sql)) {
       rows.next();
@@ -217,20 +208,11 @@ final class TestStack implements AutoCloseable {
   }
 
   @Override
-  public void close() throws java.sql.SQLException {
+  public void close() {
     for (ServiceProcess process : processes) {
       process.close();
     }
     kafka.close();
-    try (var admin =
-        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
-      admin
-          .createStatement()
-          .execute(
-              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                  + database
-                  + "'");
-      admin.createStatement().execute("DROP DATABASE IF EXISTS " + database);
-    }
+    database.close();
   }
 }
