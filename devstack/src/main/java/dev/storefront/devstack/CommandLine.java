@@ -21,6 +21,9 @@ final class CommandLine {
             Run a single-node KRaft Kafka broker (a child JVM) until this process gets SIGTERM,
             which stops the broker gracefully. Ports default to 9092 and 9093; 0 picks free ones.
             Once the broker answers, FILE receives the broker's pid.
+        mail --dir DIR [--port P]
+            Run an SMTP server on 127.0.0.1:P (default 2525; 0 picks a free one) that accepts
+            every message without authentication and files each as DIR/NNNNNN.eml, until SIGTERM.
         postgres start --data DIR [--port P]
             Start an embedded PostgreSQL 15 on 127.0.0.1:P (default 5432) with DIR as its data
             directory (initialised when empty; trust authentication, superuser postgres).
@@ -45,6 +48,7 @@ final class CommandLine {
 
   sealed interface Command
       permits Kafka,
+          Mail,
           PostgresStart,
           PostgresStop,
           PostgresStatus,
@@ -55,6 +59,8 @@ final class CommandLine {
 
   record Kafka(Path data, int port, int controllerPort, Optional<Path> pidFile)
       implements Command {}
+
+  record Mail(Path dir, int port) implements Command {}
 
   record PostgresStart(Path data, int port) implements Command {}
 
@@ -85,6 +91,11 @@ final class CommandLine {
     String command = rest.removeFirst();
     return switch (command) {
       case "kafka" -> kafka(options(rest, Set.of("data", "port", "controller-port", "pid-file")));
+      case "mail" -> {
+        var options = options(rest, Set.of("dir", "port"));
+        yield new Mail(
+            requiredPath(options, "dir"), port(options.getOrDefault("port", "2525"), "--port"));
+      }
       case "postgres" -> postgres(rest);
       case "db-init" -> {
         options(rest, Set.of());

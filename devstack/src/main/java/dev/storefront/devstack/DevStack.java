@@ -4,6 +4,7 @@ import dev.storefront.devstack.CommandLine.Command;
 import dev.storefront.devstack.CommandLine.DbInit;
 import dev.storefront.devstack.CommandLine.Help;
 import dev.storefront.devstack.CommandLine.Kafka;
+import dev.storefront.devstack.CommandLine.Mail;
 import dev.storefront.devstack.CommandLine.PostgresStart;
 import dev.storefront.devstack.CommandLine.PostgresStatus;
 import dev.storefront.devstack.CommandLine.PostgresStop;
@@ -82,6 +83,9 @@ public final class DevStack {
     if (command instanceof Kafka kafka) {
       return runKafka(kafka);
     }
+    if (command instanceof Mail mail) {
+      return runMail(mail);
+    }
     if (command instanceof PostgresStart start) {
       var postgres = EmbeddedPostgres.start(start.data(), start.port());
       out.println(
@@ -149,6 +153,17 @@ public final class DevStack {
       return OK;
     }
     throw new IllegalStateException("no handler for " + command);
+  }
+
+  /** Runs the mail server in the foreground until SIGTERM. */
+  private int runMail(Mail mail) throws IOException, InterruptedException {
+    MailSink sink = MailSink.start(mail.port(), mail.dir());
+    Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "mail-sink-stop"));
+    out.println(
+        "Mail server ready on 127.0.0.1:" + sink.port() + ", filing into " + sink.directory());
+    out.flush();
+    new java.util.concurrent.CountDownLatch(1).await();
+    return SHUTTING_DOWN;
   }
 
   /**

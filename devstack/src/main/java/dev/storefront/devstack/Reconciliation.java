@@ -23,7 +23,11 @@ import java.util.Map;
  *   <li>stock is conserved: for every product, units ever put on sale = on sale + reserved + sold;
  *   <li>every order's stock reservation matches its state (pending: reserved, confirmed: committed,
  *       cancelled: released), and no reservation is left without an order;
- *   <li>no outbox event waits unpublished.
+ *   <li>no outbox event waits unpublished;
+ *   <li>every confirmed order and every failed payment was told to its shopper (in the in-app feed,
+ *       which every notification enters), no order was told the same thing twice, and no e-mail or
+ *       webhook delivery is overdue (one that gave up is a figure, not a finding: the receiver may
+ *       be gone).
  * </ul>
  *
  * <p>The saga settles asynchronously, so anything younger than {@code grace} is not yet a finding.
@@ -55,7 +59,10 @@ public final class Reconciliation {
     }
   }
 
-  /** A check's query yields (subject, detail) rows; a graced one takes the grace in seconds. */
+  /**
+   * A check's query yields (subject, detail) rows; every parameter of a graced one is the grace in
+   * seconds.
+   */
   private record Check(String name, List<String> tables, String sql, boolean graced) {
 
     Check(String name, List<String> tables, String sql) {
@@ -149,7 +156,39 @@ public final class Reconciliation {
               List.of("payments.outbox"),
               "SELECT event_id::text, event_type || ' for ' || event_key || ' waiting since '"
                   + " || created_at FROM payments.outbox WHERE published_at IS NULL"
-                  + " AND created_at < now() - make_interval(secs => ?)"));
+                  + " AND created_at < now() - make_interval(secs => ?)"),
+          new Check(
+              "notification-confirmed-order-untold",
+              List.of("orders.orders", "notifications.feed"),
+              "SELECT o.id::text, 'confirmed at ' || o.updated_at || ', no order.confirmed"
+                  + " notification' FROM orders.orders o WHERE o.status = 'confirmed'"
+                  + " AND o.updated_at < now() - make_interval(secs => ?)"
+                  + " AND NOT EXISTS (SELECT 1 FROM notifications.feed f"
+                  + "   WHERE f.order_id = o.id AND f.kind = 'order.confirmed')"),
+          new Check(
+              "notification-failed-payment-untold",
+              List.of("payments.payments", "notifications.feed"),
+              "SELECT p.order_id::text, 'payment ' || p.id || ' failed at ' || p.updated_at"
+                  + " || ', no payment.failed notification' FROM payments.payments p"
+                  + " WHERE p.status = 'failed' AND p.updated_at < now() - make_interval(secs => ?)"
+                  + " AND NOT EXISTS (SELECT 1 FROM notifications.feed f"
+                  + "   WHERE f.order_id = p.order_id AND f.kind = 'payment.failed')"),
+          new Check(
+              "notification-doubled",
+              List.of("notifications.feed"),
+              "SELECT order_id::text, count(*) || ' ' || kind || ' notifications'"
+                  + " FROM notifications.feed WHERE order_id IS NOT NULL"
+                  + " GROUP BY order_id, kind HAVING count(*) > 1",
+              // One order changes state once per kind: a second notification is never right.
+              false),
+          new Check(
+              "notification-delivery-overdue",
+              List.of("notifications.deliveries"),
+              "SELECT id::text, channel || ' ' || kind || ' to ' || destination || ', ' || status"
+                  + " || ' after ' || attempts || ' attempt(s), due since ' || next_attempt_at"
+                  + " FROM notifications.deliveries"
+                  + " WHERE (status = 'pending' AND next_attempt_at < now() - make_interval(secs => ?))"
+                  + " OR (status = 'sending' AND lease_until < now() - make_interval(secs => ?))"));
 
   private static final Map<String, List<String>> FIGURES = new LinkedHashMap<>();
 
@@ -161,6 +200,12 @@ public final class Reconciliation {
         "payments by status",
         List.of(
             "payments.payments", "SELECT status, count(*) FROM payments.payments GROUP BY status"));
+    FIGURES.put(
+        "notification deliveries",
+        List.of(
+            "notifications.deliveries",
+            "SELECT channel || ' ' || status, count(*) FROM notifications.deliveries"
+                + " GROUP BY channel, status"));
     FIGURES.put(
         "units",
         List.of(
@@ -194,7 +239,11 @@ public final class Reconciliation {
       }
       try (PreparedStatement query = db.prepareStatement(check.sql())) {
         if (check.graced()) {
-          query.setDouble(1, grace.toMillis() / 1000.0);
+          // Every parameter of a graced check is the grace.
+          int parameters = query.getParameterMetaData().getParameterCount();
+          for (int i = 1; i <= parameters; i++) {
+            query.setDouble(i, grace.toMillis() / 1000.0);
+          }
         }
         try (ResultSet rows = query.executeQuery()) {
           while (rows.next()) {

@@ -32,6 +32,15 @@ class CommandLineTest {
   }
 
   @Test
+  void mailNeedsADirectoryAndDefaultsToPort2525() {
+    assertThat(CommandLine.parse("mail", "--dir", "m"))
+        .isEqualTo(new CommandLine.Mail(Path.of("m"), 2525));
+    assertThat(CommandLine.parse("mail", "--dir=m", "--port", "0"))
+        .isEqualTo(new CommandLine.Mail(Path.of("m"), 0));
+    assertUsage("--dir is required", "mail", "--port", "2525");
+  }
+
+  @Test
   void postgresActions() {
     assertThat(CommandLine.parse("postgres", "start", "--data", "pg", "--port", "15432"))
         .isEqualTo(new PostgresStart(Path.of("pg"), 15432));

@@ -23,6 +23,7 @@ public class GatewayVerticle extends VerticleBase {
   private final Env env;
   private Pool pool;
   private ServiceHost host;
+  private Upstreams upstreams;
 
   public GatewayVerticle() {
     this(Env.system());
@@ -43,8 +44,7 @@ public class GatewayVerticle extends VerticleBase {
         ServiceHost.create(vertx, identity, health)
             .withServerOptions(limits::applyTo)
             .withInvalidRequestHandler(RequestLimits.invalidRequestHandler());
-    Upstreams upstreams =
-        new Upstreams(vertx, host.directory(), config.upstream(), Metrics.registry());
+    upstreams = new Upstreams(vertx, host.directory(), config.upstream(), Metrics.registry());
     return Postgres.start(vertx, config.db(), config.http().instances(), health)
         .compose(
             p -> {
@@ -72,6 +72,9 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> stopped = host == null ? Future.succeededFuture() : host.stop();
+    if (upstreams != null) {
+      upstreams.close();
+    }
     return stopped.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

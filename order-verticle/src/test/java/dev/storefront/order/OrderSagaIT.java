@@ -195,6 +195,7 @@ class OrderSagaIT {
     JsonObject data = event.data();
     assertThat(data.getString("accountId")).isEqualTo(alice);
     assertThat(data.getString("paymentToken")).isEqualTo(CARD);
+    assertThat(data.getString("contactEmail")).isEqualTo(alice + "@example.com");
     assertThat(data.getJsonObject("total")).isEqualTo(StandIns.money(4248));
     assertThat(data.getJsonArray("items").getJsonObject(0))
         .isEqualTo(

@@ -75,6 +75,8 @@ final class TestStack implements AutoCloseable {
     env.putAll(database.env());
     env.put("HTTP_PORT", "0");
     env.put("SHUTDOWN_DRAIN_MS", "3000");
+    // Seven processes of 16 connections would pass PostgreSQL's default of 100 connections.
+    env.put("PG_POOL_SIZE", "8");
     env.putAll(extraEnv);
     ServiceProcess process = ServiceProcess.start(root, service + "-verticle", name, workDir, env);
     processes.add(process);
@@ -90,6 +92,32 @@ final class TestStack implements AutoCloseable {
   Reconciliation.Report reconcile(Duration grace) throws java.sql.SQLException {
     try (var db = database.adminConnection()) {
       return Reconciliation.audit(db, grace);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the audit to find nothing and to have skipped no check but
+   * those {@code mayBeSkipped} names (checks of services this stack does not run); fails with the
+   * last findings otherwise.
+   */
+  void awaitCleanReconciliation(Duration timeout, java.util.function.Predicate<String> mayBeSkipped)
+      throws InterruptedException {
+    Reconciliation.Report[] last = new Reconciliation.Report[1];
+    try {
+      await(
+          "a clean reconciliation",
+          timeout,
+          () -> {
+            try {
+              last[0] = reconcile(Duration.ZERO);
+              return last[0].clean() && last[0].skipped().stream().allMatch(mayBeSkipped);
+            } catch (java.sql.SQLException e) {
+              return false;
+            }
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "Reconciliation: " + (last[0] == null ? "none" : last[0].findings()), e);
     }
   }
 
@@ -148,6 +176,26 @@ final class TestStack implements AutoCloseable {
     }
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * The sum of a Prometheus metric's samples on a process's {@code /metrics} whose labels contain
+   * every one of {@code labelParts} (for example {@code outcome="handled"}); 0 when it cannot be
+   * read.
+   */
+  static double metric(int port, String name, String... labelParts) {
+    try {
+      double total = 0;
+      for (String line : get(port, "/metrics").body().split("\n")) {
+        if ((line.startsWith(name + "{") || line.startsWith(name + " "))
+            && java.util.Arrays.stream(labelParts).allMatch(line::contains)) {
+          total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return total;
+    } catch (Exception e) {
+      return 0;
+    }
   }
 
   /** The instances of {@code service} in the gateway's view ({@code /ops/instances}). */

@@ -23,6 +23,12 @@ import java.time.Duration;
  *   <tr><td>RETRY_BUDGET_RATIO</td><td>0.2</td><td>retries of sent requests allowed per request
  *   </td></tr>
  *   <tr><td>RETRY_BUDGET_MIN_PER_S</td><td>10</td><td>retries always allowed per second</td></tr>
+ *   <tr><td>STREAM_IDLE_TIMEOUT_S</td><td>60</td><td>an event stream (the paths of
+ *   REQUEST_TIMEOUT_EXEMPT) from which nothing, not even a heartbeat, arrives for this long is
+ *   ended; the time to its response headers is UPSTREAM_TIMEOUT_MS as for any request</td></tr>
+ *   <tr><td>UPSTREAM_STREAM_POOL_SIZE</td><td>10000</td><td>connections per instance and event
+ *   loop for event streams, apart from UPSTREAM_POOL_SIZE: each open stream holds one for its
+ *   whole life, and must not starve ordinary requests</td></tr>
  * </table>
  */
 public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstream) {
@@ -39,7 +45,9 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
       int breakerMaxFailures,
       Duration breakerReset,
       double retryBudgetRatio,
-      int retryBudgetMinPerSecond) {}
+      int retryBudgetMinPerSecond,
+      Duration streamIdleTimeout,
+      int streamPoolSize) {}
 
   public static GatewayConfig from(Env env) {
     return new GatewayConfig(
@@ -53,7 +61,9 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
             env.positive("BREAKER_MAX_FAILURES", 5),
             env.millis("BREAKER_RESET_MS", 5_000),
             retryRatio(env),
-            env.integer("RETRY_BUDGET_MIN_PER_S", 10)));
+            env.integer("RETRY_BUDGET_MIN_PER_S", 10),
+            Duration.ofSeconds(env.positive("STREAM_IDLE_TIMEOUT_S", 60)),
+            env.positive("UPSTREAM_STREAM_POOL_SIZE", 10_000)));
   }
 
   private static double retryRatio(Env env) {

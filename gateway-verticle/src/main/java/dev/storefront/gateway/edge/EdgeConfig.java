@@ -136,10 +136,18 @@ public record EdgeConfig(
     return Optional.empty();
   }
 
-  /** Whether the request timeout leaves {@code path} alone. */
+  /** Whether the request timeout leaves {@code path} alone. Asked for every request. */
   public boolean timeoutExempt(String path) {
-    return requestTimeoutExempt.stream()
-        .anyMatch(p -> path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/"));
+    for (int i = 0; i < requestTimeoutExempt.size(); i++) {
+      String prefix = requestTimeoutExempt.get(i);
+      if (path.startsWith(prefix)
+          && (path.length() == prefix.length()
+              || prefix.endsWith("/")
+              || path.charAt(prefix.length()) == '/')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Parses {@code RATE_LIMITS} syntax: {@code /api/auth=10/60s;/api=100/1s}, or {@code off}. */

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,11 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private final MeterRegistry registry;
   private final Function<RoutingContext, String> accountId;
   private final Counter errors;
+
+  /** When the store's failure was last logged, so that an overload does not also flood the log. */
+  private final AtomicLong lastWarning = new AtomicLong();
+
+  private final AtomicLong unlogged = new AtomicLong();
 
   public RateLimiter(
       EdgeConfig config,
@@ -98,9 +104,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
             ar -> {
               if (ar.failed()) {
                 errors.increment();
-                LOG.warn(
-                    "Rate limit store unavailable, letting the request through: {}",
-                    ar.cause().toString());
+                warnAtMostOnceASecond(ar.cause());
                 ctx.next();
                 return;
               }
@@ -127,6 +131,24 @@ public final class RateLimiter implements Handler<RoutingContext> {
                       "Too many requests; try again in " + retryAfter + " s",
                       new JsonObject().put("retryAfter", retryAfter)));
             });
+  }
+
+  /**
+   * A slow store fails every request of an overloaded moment; one line a second says so, with the
+   * number of requests let through since the last (the counter has them all).
+   */
+  private void warnAtMostOnceASecond(Throwable cause) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last < 1_000 || !lastWarning.compareAndSet(last, now)) {
+      unlogged.incrementAndGet();
+      return;
+    }
+    LOG.warn(
+        "Rate limit store unavailable, letting the request through: {} ({} more since the last"
+            + " warning)",
+        cause.toString(),
+        unlogged.getAndSet(0));
   }
 
   /** The caller's bucket name: its account when authenticated, else its address. */

@@ -28,9 +28,10 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
     boolean api =
-        ctx.normalizedPath().equals(API_PREFIX)
-            || ctx.normalizedPath().startsWith(API_PREFIX + "/");
+        path.startsWith(API_PREFIX)
+            && (path.length() == API_PREFIX.length() || path.charAt(API_PREFIX.length()) == '/');
     ctx.addHeadersEndHandler(
         v -> {
           MultiMap headers = ctx.response().headers();

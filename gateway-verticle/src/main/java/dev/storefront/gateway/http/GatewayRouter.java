@@ -66,8 +66,17 @@ public final class GatewayRouter {
                 .setKeepAliveTimeout(30)
                 .setName("gateway-upstream"),
             new PoolOptions().setHttp1MaxSize(config.upstream().poolSize()));
+    // Each open event stream holds a connection for its whole life: a pool of their own.
+    HttpClient streamClient =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setKeepAliveTimeout(30)
+                .setName("gateway-upstream-streams"),
+            new PoolOptions().setHttp1MaxSize(config.upstream().streamPoolSize()));
     ProxyHandler proxy =
-        new ProxyHandler(vertx, client, upstreams, config.upstream(), edge.maxBodyBytes());
+        new ProxyHandler(vertx, client, streamClient, upstreams, config.upstream(), edge);
     RequestLimits limits = new RequestLimits(edge);
 
     Router router = ServiceRouter.create(vertx, health);

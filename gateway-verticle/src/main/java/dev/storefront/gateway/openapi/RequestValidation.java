@@ -8,25 +8,18 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
-import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.RequestUtils;
-import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Checks every request the API document describes against it, before authentication and before the
@@ -149,7 +142,10 @@ public final class RequestValidation {
     Buffer buffered =
         operation.getRequestBody() != null && ctx.body().available() ? ctx.body().buffer() : null;
     try {
-      rules.check(operation, validatable(ctx, operation, buffered));
+      String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+      // Any JSON media type reads as the document's application/json.
+      String contentType = type != null && isJson(type) ? "application/json" : type;
+      rules.check(operation, parameterValues(ctx, operation), emptyToNull(buffered), contentType);
     } catch (ValidatorException | DecodeException e) {
       if (!ctx.request().isEnded()) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
@@ -163,59 +159,48 @@ public final class RequestValidation {
     ctx.next();
   }
 
+  /**
+   * The raw value of each of the operation's parameters, in its order; null where absent. Values
+   * are taken here rather than by the library's extractor, which decodes query values a second
+   * time.
+   */
+  private String[] parameterValues(RoutingContext ctx, Operation operation) {
+    HttpServerRequest request = ctx.request();
+    List<Parameter> parameters = operation.getParameters();
+    String[] values = new String[parameters.size()];
+    String[] segments = null;
+    for (int i = 0; i < values.length; i++) {
+      Parameter parameter = parameters.get(i);
+      String name = parameter.getName();
+      values[i] =
+          switch (parameter.getIn()) {
+            case QUERY -> {
+              List<String> all = ctx.queryParam(name);
+              yield all.isEmpty() ? null : all.get(0);
+            }
+            case HEADER -> request.getHeader(name);
+            case COOKIE -> {
+              Cookie cookie = request.getCookie(name);
+              yield cookie == null ? null : cookie.getValue();
+            }
+            case PATH -> {
+              if (segments == null) {
+                segments = ctx.normalizedPath().substring(1).split("/", -1);
+              }
+              int index = rules.pathSegment(parameter);
+              yield index >= 0 && index < segments.length ? decode(segments[index]) : null;
+            }
+          };
+    }
+    return values;
+  }
+
+  private static Buffer emptyToNull(Buffer body) {
+    return body == null || body.length() == 0 ? null : body;
+  }
+
   private static long limitFor(Operation operation) {
     return operation.getOpenAPIPath().startsWith("/api/auth/") ? AuthRoutes.BODY_LIMIT : BODY_LIMIT;
-  }
-
-  /**
-   * The request as the validator reads it. Values are taken here rather than by the library's
-   * extractor, which decodes query values a second time and reads a string such as {@code 1.5} or
-   * {@code true} as a number or boolean: string parameters go to it as JSON strings.
-   */
-  private static ValidatableRequest validatable(
-      RoutingContext ctx, Operation operation, Buffer body) {
-    HttpServerRequest request = ctx.request();
-    Map<String, RequestParameter> cookies = new HashMap<>();
-    Map<String, RequestParameter> headers = new HashMap<>();
-    Map<String, RequestParameter> path = new HashMap<>();
-    Map<String, RequestParameter> query = new HashMap<>();
-    String[] segments = ctx.normalizedPath().substring(1).split("/", -1);
-    for (Parameter parameter : operation.getParameters()) {
-      String name = parameter.getName();
-      switch (parameter.getIn()) {
-        case QUERY -> {
-          List<String> values = ctx.queryParam(name);
-          String value = values.isEmpty() ? null : values.get(0);
-          query.put(name, value(parameter, value));
-        }
-        case HEADER -> headers.put(name, value(parameter, request.getHeader(name)));
-        case COOKIE -> {
-          Cookie cookie = request.getCookie(name);
-          cookies.put(name, value(parameter, cookie == null ? null : cookie.getValue()));
-        }
-        case PATH -> {
-          int index = RequestUtils.findPathSegment(operation.getAbsoluteOpenAPIPath(), name) - 1;
-          String raw = index >= 0 && index < segments.length ? segments[index] : null;
-          path.put(name, value(parameter, raw == null ? null : decode(raw)));
-        }
-      }
-    }
-    RequestParameter bodyValue = new Value(body);
-    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    // Any JSON media type reads as the document's application/json.
-    String contentType = type != null && isJson(type) ? "application/json" : type;
-    return new Validatable(cookies, headers, path, query, bodyValue, contentType);
-  }
-
-  private static RequestParameter value(Parameter parameter, String raw) {
-    if (raw == null) {
-      return new Value(null);
-    }
-    if (parameter.getSchemaType() == SchemaType.STRING) {
-      return new Value(Json.encode(raw));
-    }
-    // An empty number or flag (?page=) counts as absent, as the services read it.
-    return new Value(raw.isEmpty() ? null : raw);
   }
 
   private static String decode(String segment) {
@@ -244,15 +229,4 @@ public final class RequestValidation {
     String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     return mediaType.equals("application/json") || mediaType.endsWith("+json");
   }
-
-  private record Value(Object get) implements RequestParameter {}
-
-  private record Validatable(
-      Map<String, RequestParameter> getCookies,
-      Map<String, RequestParameter> getHeaders,
-      Map<String, RequestParameter> getPathParameters,
-      Map<String, RequestParameter> getQuery,
-      RequestParameter getBody,
-      String getContentType)
-      implements ValidatableRequest {}
 }

@@ -175,6 +175,10 @@ final class ValidationProblems {
         return "must be " + schemaValue(parameter, unit, document, "const");
       case "format":
         Object format = schemaValue(parameter, unit, document, "format");
+        if ("int64".equals(format) || "int32".equals(format)) {
+          // A client reads "an int64" as jargon; the range has its own rule.
+          return "must be an integer";
+        }
         return "must be " + article(format == null ? "well-formed value" : format.toString());
       case "pattern":
         Object pattern = schemaValue(parameter, unit, document, "pattern");

@@ -3,6 +3,7 @@ package dev.storefront.gateway.proxy;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.RequestIds;
 import dev.storefront.gateway.config.GatewayConfig;
+import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.LimitedBody;
 import dev.storefront.gateway.openapi.RequestValidation;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -15,10 +16,14 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,25 +34,19 @@ import org.slf4j.LoggerFactory;
  * request is tried on another instance only when that cannot do harm: it never reached the first
  * one (the connection failed, or the breaker was open), or it may be applied twice (GET, HEAD,
  * OPTIONS, PUT, DELETE, or a POST with an {@code Idempotency-Key}) and its body, if it has one, was
- * read whole at the edge and can be sent again. A plain POST is never sent twice.
+ * read whole at the edge and can be sent again. A plain POST is never sent twice. Nothing is tried
+ * again once an answer has begun.
+ *
+ * <p>Requests on the paths of long-lived streams ({@code REQUEST_TIMEOUT_EXEMPT}) go over a pool of
+ * their own, so that open streams cannot take every connection ordinary requests need, and without
+ * {@code Accept-Encoding}, so that the service does not compress them; a server-sent event stream
+ * answered there is relayed by {@link EventStreams}. A client that leaves mid-answer resets the
+ * exchange with the service at once, and a service that breaks off mid-answer closes the client's
+ * connection, so that a cut body never looks whole.
  */
 public final class ProxyHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
-
-  /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-authorization",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "host");
 
   /** A POST carrying this header is one the service applies once, however often it is sent. */
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -58,21 +57,28 @@ public final class ProxyHandler {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final HttpClient streamClient;
   private final Upstreams upstreams;
   private final GatewayConfig.Upstream config;
-  private final long maxBodyBytes;
+  private final EdgeConfig edge;
 
+  /**
+   * @param client the connections for ordinary requests
+   * @param streamClient the connections for requests on stream paths, each held for a stream's life
+   */
   public ProxyHandler(
       Vertx vertx,
       HttpClient client,
+      HttpClient streamClient,
       Upstreams upstreams,
       GatewayConfig.Upstream config,
-      long maxBodyBytes) {
+      EdgeConfig edge) {
     this.vertx = vertx;
     this.client = client;
+    this.streamClient = streamClient;
     this.upstreams = upstreams;
     this.config = config;
-    this.maxBodyBytes = maxBodyBytes;
+    this.edge = edge;
   }
 
   public void forward(RoutingContext ctx, String service) {
@@ -88,20 +94,24 @@ public final class ProxyHandler {
       ctx.fail(Problems.of(503, "No instance of the " + service + " service is available"));
       return;
     }
-    attempt(ctx, service, candidates, 0);
+    attempt(ctx, service, candidates, 0, streamPath(ctx));
   }
 
   private void attempt(
-      RoutingContext ctx, String service, List<UpstreamInstance> candidates, int index) {
+      RoutingContext ctx,
+      String service,
+      List<UpstreamInstance> candidates,
+      int index,
+      boolean streamPath) {
     UpstreamInstance instance = candidates.get(index);
-    Attempt attempt = new Attempt();
+    Attempt attempt = new Attempt(streamPath);
     instance.outstanding().incrementAndGet();
     instance
         .breaker()
         .<HttpClientResponse>execute(
             promise -> exchange(ctx, instance, attempt).onComplete(promise))
         .andThen(ar -> instance.outstanding().decrementAndGet())
-        .onSuccess(response -> relay(ctx, response))
+        .onSuccess(response -> relay(ctx, response, streamPath))
         .onFailure(
             failure -> {
               if (attempt.body != null && attempt.body.exceeded()) {
@@ -111,13 +121,13 @@ public final class ProxyHandler {
                 return;
               }
               if (failure instanceof UpstreamServerError error) {
-                relay(ctx, error.response);
+                relay(ctx, error.response, streamPath);
                 return;
               }
               boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
               if (anotherLeft && retryable(ctx, attempt, failure, upstreams.retryBudget())) {
                 LOG.debug("Retrying on another {} instance after: {}", service, failure.toString());
-                attempt(ctx, service, candidates, index + 1);
+                attempt(ctx, service, candidates, index + 1, streamPath);
                 return;
               }
               resume(ctx.request());
@@ -128,21 +138,28 @@ public final class ProxyHandler {
   private Future<HttpClientResponse> exchange(
       RoutingContext ctx, UpstreamInstance instance, Attempt attempt) {
     HttpServerRequest inbound = ctx.request();
+    boolean streamPath = attempt.streamPath;
+    MultiMap headers = forwardedHeaders(ctx);
+    if (streamPath) {
+      // Each event must leave the service as it is written; a compressor would hold them back.
+      headers.remove(HttpHeaders.ACCEPT_ENCODING);
+    }
     RequestOptions options =
         new RequestOptions()
-            .setHost(instance.endpoint().host())
-            .setPort(instance.endpoint().port())
+            .setServer(instance.address())
             .setMethod(inbound.method())
             .setURI(inbound.uri())
             .setConnectTimeout(config.connectTimeout().toMillis())
-            .setHeaders(forwardedHeaders(ctx));
-    return client
+            .setHeaders(headers);
+    return (streamPath ? streamClient : client)
         .request(options)
         .recover(e -> Future.failedFuture(new NotSentException(e)))
         .compose(
             outbound -> {
               attempt.sent = true;
-              // Nothing moving either way for this long ends the exchange, however long the body.
+              // Nothing moving either way for this long ends the exchange, however long the body;
+              // Vert.x drops this limit once the answer's head arrives (a stream then gets its
+              // own, see EventStreams).
               outbound.idleTimeout(config.timeout().toMillis());
               long[] timer = {-1};
               Future<Void> bodySent;
@@ -157,7 +174,7 @@ public final class ProxyHandler {
                   outbound.setChunked(true);
                 }
                 // A client that breaks off mid-body must not leave a truncated body looking whole.
-                attempt.body = LimitedBody.of(inbound, maxBodyBytes);
+                attempt.body = LimitedBody.of(inbound, edge.maxBodyBytes());
                 bodySent =
                     attempt
                         .body
@@ -208,19 +225,11 @@ public final class ProxyHandler {
   private MultiMap forwardedHeaders(RoutingContext ctx) {
     HttpServerRequest inbound = ctx.request();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    Set<String> connectionScoped = connectionScoped(inbound.headers());
-    inbound
-        .headers()
-        .forEach(
-            h -> {
-              String name = h.getKey().toLowerCase(Locale.ROOT);
-              if (!HOP_BY_HOP.contains(name) && !connectionScoped.contains(name)) {
-                headers.add(h.getKey(), h.getValue());
-              }
-            });
+    copyEndToEnd(inbound.headers(), headers);
     headers.set(RequestIds.HEADER, RequestIds.of(ctx));
-    String client =
-        inbound.remoteAddress() == null ? "unknown" : inbound.remoteAddress().hostAddress();
+    // Asked once: vert.x-web works the address out anew on every call.
+    SocketAddress peer = inbound.remoteAddress();
+    String client = peer == null ? "unknown" : peer.hostAddress();
     String priorFor = inbound.getHeader("X-Forwarded-For");
     headers.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
     headers.set("X-Forwarded-Proto", inbound.scheme());
@@ -237,33 +246,47 @@ public final class ProxyHandler {
     }
   }
 
-  private void relay(RoutingContext ctx, HttpClientResponse response) {
-    var outbound = ctx.response();
+  /** Whether the request is on the path of a long-lived stream. */
+  private boolean streamPath(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    return path != null && edge.timeoutExempt(path);
+  }
+
+  private void relay(RoutingContext ctx, HttpClientResponse response, boolean streamPath) {
+    HttpServerResponse outbound = ctx.response();
     if (outbound.ended() || outbound.closed()) {
       // The edge answered already (its time limit) or the client left: drop the late answer.
       response.request().reset();
       return;
     }
     outbound.setStatusCode(response.statusCode()).setStatusMessage(response.statusMessage());
-    Set<String> connectionScoped = connectionScoped(response.headers());
-    response
-        .headers()
-        .forEach(
-            h -> {
-              String name = h.getKey().toLowerCase(Locale.ROOT);
-              if (!HOP_BY_HOP.contains(name) && !connectionScoped.contains(name)) {
-                outbound.headers().add(h.getKey(), h.getValue());
-              }
-            });
+    copyEndToEnd(response.headers(), outbound.headers());
     // The gateway's request id wins over whatever the service echoed.
     outbound.headers().set(RequestIds.HEADER, RequestIds.of(ctx));
-    outbound
-        .send(response)
+    if (streamPath && EventStreams.isEventStream(response)) {
+      upstreams.streams().relay(ctx, response, config.streamIdleTimeout());
+      return;
+    }
+    if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      outbound.setChunked(true);
+    }
+    // A pipe notices a client that left only at its next write: stop the service's work now.
+    Pipe<Buffer> pipe = response.pipe().endOnFailure(false);
+    ctx.addEndHandler(
+        ar -> {
+          if (ar.failed()) {
+            pipe.close();
+          }
+        });
+    pipe.to(outbound)
         .onFailure(
             e -> {
               // The client went away or the service broke off mid-body; nothing can be sent now.
+              // Closing the client's connection rather than ending the response keeps a cut body
+              // from looking whole.
               LOG.debug("Response relay ended early: {}", e.getMessage());
               response.request().reset();
+              outbound.reset();
             });
   }
 
@@ -298,17 +321,59 @@ public final class ProxyHandler {
     return (length != null && !"0".equals(length.trim())) || encoding != null;
   }
 
+  /**
+   * Copies the headers that describe the message, leaving out those that describe one connection
+   * (RFC 9110 7.6.1) and those any Connection header line names. Runs twice for every request, so
+   * without lower-casing or sets.
+   */
+  private static void copyEndToEnd(MultiMap from, MultiMap to) {
+    List<String> connectionScoped = connectionScoped(from);
+    for (Map.Entry<String, String> header : from) {
+      String name = header.getKey();
+      if (!hopByHop(name) && !named(connectionScoped, name)) {
+        to.add(name, header.getValue());
+      }
+    }
+  }
+
+  /** Whether {@code name} is a hop-by-hop header (RFC 9110 7.6.1), {@code Host} included. */
+  static boolean hopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 4 -> name.equalsIgnoreCase("host");
+      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      default -> false;
+    };
+  }
+
   /** Header names listed in any Connection header line, which scope them to one hop. */
-  private static Set<String> connectionScoped(MultiMap headers) {
-    Set<String> names = new java.util.HashSet<>();
+  private static List<String> connectionScoped(MultiMap headers) {
+    if (headers.get(HttpHeaders.CONNECTION) == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
     for (String line : headers.getAll(HttpHeaders.CONNECTION)) {
       for (String name : line.split(",")) {
         if (!name.isBlank()) {
-          names.add(name.trim().toLowerCase(Locale.ROOT));
+          names.add(name.trim());
         }
       }
     }
     return names;
+  }
+
+  private static boolean named(List<String> names, String name) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static RuntimeException toProblem(String service, Throwable failure) {
@@ -323,9 +388,14 @@ public final class ProxyHandler {
 
   /** Whether this attempt's request left for the instance. */
   private static final class Attempt {
+    final boolean streamPath;
     boolean sent;
     boolean timedOut;
     LimitedBody body;
+
+    Attempt(boolean streamPath) {
+      this.streamPath = streamPath;
+    }
   }
 
   static final class NotSentException extends RuntimeException {

@@ -37,6 +37,8 @@ public final class Upstreams {
   private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
   private volatile Map<String, List<UpstreamInstance>> byService = Map.of();
   private final RetryBudget retryBudget;
+  private final EventStreams streams;
+  private final long refillTimer;
 
   public Upstreams(
       Vertx vertx,
@@ -48,7 +50,8 @@ public final class Upstreams {
     this.config = config;
     this.registry = registry;
     this.retryBudget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond());
-    vertx.setPeriodic(1_000, id -> retryBudget.refill());
+    this.refillTimer = vertx.setPeriodic(1_000, id -> retryBudget.refill());
+    this.streams = new EventStreams(registry);
     directory.onChange(this::reconcile);
     reconcile(directory.all());
   }
@@ -83,6 +86,17 @@ public final class Upstreams {
   /** The process-wide budget for retries of requests that reached an instance. */
   public RetryBudget retryBudget() {
     return retryBudget;
+  }
+
+  /** The event streams open through this process. */
+  public EventStreams streams() {
+    return streams;
+  }
+
+  /** Stops the retry budget's refill and withdraws the process's stream gauge. */
+  public void close() {
+    vertx.cancelTimer(refillTimer);
+    streams.close();
   }
 
   /**

@@ -25,6 +25,16 @@ class EdgeConfigTest {
     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.timeoutExempt("/api/notifications/stream")).isTrue();
     assertThat(config.timeoutExempt("/api/notifications")).isFalse();
+    assertThat(config.timeoutExempt("/api/notifications/stream/more")).isTrue();
+    assertThat(config.timeoutExempt("/api/notifications/streams")).isFalse();
+    EdgeConfig slash =
+        EdgeConfig.from(
+            dev.storefront.common.config.Env.of(
+                java.util.Map.of("REQUEST_TIMEOUT_EXEMPT", "/live/, /api/feed")));
+    assertThat(slash.timeoutExempt("/live/x")).isTrue();
+    assertThat(slash.timeoutExempt("/live")).isFalse();
+    assertThat(slash.timeoutExempt("/api/feed")).isTrue();
+    assertThat(slash.timeoutExempt("/api/feedback")).isFalse();
     assertThat(config.idleTimeoutSeconds()).isEqualTo(60);
     assertThat(config.corsOrigins()).isEmpty();
     assertThat(config.hstsMaxAgeSeconds()).isZero();

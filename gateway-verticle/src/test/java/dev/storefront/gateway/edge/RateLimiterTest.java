@@ -290,6 +290,45 @@ class RateLimiterTest {
   }
 
   @Test
+  void aFailingStoreIsLoggedAtMostOnceASecondWhileEveryRequestIsCounted(
+      Vertx vertx, VertxTestContext ctx) {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RateLimiter.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    BucketStore failing =
+        (key, limit) -> Future.failedFuture(new IllegalStateException("cluster gone"));
+    var config = EdgeServer.config(Map.of("RATE_LIMITS", "/api=1/60s"));
+    long start = System.nanoTime();
+    serve(vertx, new RateLimiter(config, failing, registry, c -> null))
+        .compose(
+            port -> {
+              List<Supplier<Future<HttpResponse<Buffer>>>> gets = new ArrayList<>();
+              for (int i = 0; i < 20; i++) {
+                gets.add(() -> get(port, "/api/a"));
+              }
+              return inOrder(gets);
+            })
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          log.detachAppender(lines);
+                          long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+                          assertThat(statuses(answers)).containsOnly(200).hasSize(20);
+                          assertThat(registry.counter("storefront_rate_limit_errors").count())
+                              .isEqualTo(20.0);
+                          assertThat(lines.list)
+                              .hasSizeBetween(1, (int) Math.min(20, 1 + seconds))
+                              .allMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void theBodyStillReachesTheHandlerAfterTheDecision(Vertx vertx, VertxTestContext ctx) {
     String body = "x".repeat(100_000);
     serve(vertx, limiter(vertx, Map.of("RATE_LIMITS", "/api=5/1s")))

@@ -8,10 +8,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.Validator;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.openapi.contract.OpenAPIVersion;
@@ -24,6 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 class OpenApiEndpointTest {
+
+  private static final String BASE = "https://storefront.test/openapi.json";
 
   @Test
   void theDocumentIsValidOpenApiAndCoversThePublicApi(Vertx vertx, VertxTestContext ctx) {
@@ -54,7 +63,11 @@ class OpenApiEndpointTest {
                                   "/api/products/{id}",
                                   "/api/cart/items/{productId}",
                                   "/api/orders/{id}",
-                                  "/api/notifications/stream");
+                                  "/api/notifications/{id}/read",
+                                  "/api/notifications/stream",
+                                  "/api/notifications/webhooks",
+                                  "/api/notifications/webhooks/{id}",
+                                  "/api/notifications/webhooks/{id}/deliveries");
                           List<String> ids =
                               document.contract().operations().stream()
                                   .map(Operation::getOperationId)
@@ -139,5 +152,96 @@ class OpenApiEndpointTest {
                                   "type", "title", "status", "detail", "instance");
                           ctx.completeNow();
                         })));
+  }
+
+  /**
+   * The stream's example is what a client receives: a retry line, events whose ids are the integer
+   * ids a client sends back in Last-Event-ID and whose data are notifications as the list gives
+   * them, and heartbeat comments.
+   */
+  @Test
+  void theNotificationExamplesAreWhatTheServiceSends(Vertx vertx, VertxTestContext ctx) {
+    ApiDocument.load(vertx)
+        .onComplete(
+            ctx.succeeding(
+                document ->
+                    ctx.verify(
+                        () -> {
+                          // The contract requests are checked against has no response
+                          // content (see ApiDocument): read the document's own schemas.
+                          JsonObject raw = document.json().toJsonObject();
+                          Validator page =
+                              SchemaRepository.create(
+                                      new JsonSchemaOptions()
+                                          .setDraft(Draft.DRAFT202012)
+                                          .setBaseUri(BASE))
+                                  .dereference(BASE, JsonSchema.of(raw))
+                                  .validator(BASE + "#/components/schemas/NotificationPage");
+                          JsonObject paths = document.json().toJsonObject().getJsonObject("paths");
+                          JsonObject listExample =
+                              ok(paths, "/api/notifications", "application/json")
+                                  .getJsonObject("example");
+                          assertValid(page.validate(listExample));
+
+                          JsonObject stream =
+                              paths.getJsonObject("/api/notifications/stream").getJsonObject("get");
+                          String lastEventId =
+                              stream.getJsonArray("parameters").stream()
+                                  .map(JsonObject.class::cast)
+                                  .filter(p -> p.getString("name").equals("Last-Event-ID"))
+                                  .findFirst()
+                                  .orElseThrow()
+                                  .getJsonObject("schema")
+                                  .getString("pattern");
+                          String example =
+                              ok(paths, "/api/notifications/stream", "text/event-stream")
+                                  .getString("example");
+                          String[] blocks = example.split("\n\n");
+                          assertThat(blocks[0]).isEqualTo("retry: 2000");
+                          JsonArray events = new JsonArray();
+                          int heartbeats = 0;
+                          for (int i = 1; i < blocks.length; i++) {
+                            if (blocks[i].startsWith(":")) {
+                              assertThat(blocks[i]).isEqualTo(": keep-alive");
+                              heartbeats++;
+                              continue;
+                            }
+                            String[] lines = blocks[i].split("\n");
+                            assertThat(lines).hasSize(3);
+                            assertThat(lines[0]).startsWith("id: ");
+                            String id = lines[0].substring(4);
+                            assertThat(id).matches(lastEventId);
+                            assertThat(lines[1]).isEqualTo("event: notification");
+                            assertThat(lines[2]).startsWith("data: ");
+                            JsonObject data = new JsonObject(lines[2].substring(6));
+                            assertThat(data.getValue("id")).isEqualTo(Integer.valueOf(id));
+                            events.add(data);
+                          }
+                          assertThat(events).hasSizeGreaterThanOrEqualTo(2);
+                          assertThat(heartbeats).isPositive();
+                          assertValid(
+                              page.validate(
+                                  new JsonObject()
+                                      .put("items", events)
+                                      .put("page", 0)
+                                      .put("size", 20)
+                                      .put("total", events.size())
+                                      .put("unread", events.size())));
+                          ctx.completeNow();
+                        })));
+  }
+
+  private static JsonObject ok(JsonObject paths, String path, String mediaType) {
+    return paths
+        .getJsonObject(path)
+        .getJsonObject("get")
+        .getJsonObject("responses")
+        .getJsonObject("200")
+        .getJsonObject("content")
+        .getJsonObject(mediaType);
+  }
+
+  private static void assertValid(OutputUnit result) {
+    assertThat(result.getValid()).as(String.valueOf(result.getErrors())).isTrue();
   }
 }

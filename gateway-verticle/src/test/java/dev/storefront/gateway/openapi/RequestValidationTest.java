@@ -370,6 +370,150 @@ class RequestValidationTest {
         });
   }
 
+  // --- notifications -----------------------------------------------------------------------
+
+  private static final String WEBHOOK = "0b8e6c52-3c7e-4f0c-9f57-1f3d2c9a7e10";
+
+  private Future<Answer> stream(String query, String lastEventId) {
+    return send(
+        HttpMethod.GET,
+        "/api/notifications/stream" + query,
+        lastEventId == null
+            ? Map.of("Accept", "text/event-stream")
+            : Map.of("Accept", "text/event-stream", "Last-Event-ID", lastEventId),
+        null);
+  }
+
+  private Future<Answer> createWebhook(String json) {
+    return send(
+        HttpMethod.POST,
+        "/api/notifications/webhooks",
+        Map.of("Content-Type", "application/json"),
+        Buffer.buffer(json));
+  }
+
+  @Test
+  void notificationRequestsTheDocumentAllowsPass(VertxTestContext ctx) {
+    String webhook =
+        "{\"url\":\"https://shop.example.com/hooks/storefront\",\"description\":\"Back office\"}";
+    // Only the service knows which URLs it posts to: the edge leaves those rules (422) to it.
+    String refusedByTheService = "{\"url\":\"ftp://10.0.0.1/" + "x".repeat(2100) + "\"}";
+    expect(
+        ctx,
+        List.of(
+            () -> stream("", null),
+            () -> stream("", "0"),
+            () -> stream("", "123456789012345678"),
+            () -> stream("?after=0", null),
+            () -> stream("?after=41", "42"),
+            () -> get("/api/notifications?page=1&size=20&unread=false"),
+            () -> get("/api/notifications?unread=true"),
+            () -> send(HttpMethod.PUT, "/api/notifications/7/read", Map.of(), null),
+            () -> send(HttpMethod.DELETE, "/api/notifications/7/read", Map.of(), null),
+            () -> get("/api/notifications/webhooks"),
+            () -> createWebhook(webhook),
+            () -> createWebhook("{\"url\":\"https://shop.example.com/hooks\"}"),
+            () -> createWebhook(refusedByTheService),
+            () -> send(HttpMethod.DELETE, "/api/notifications/webhooks/" + WEBHOOK, Map.of(), null),
+            () -> get("/api/notifications/webhooks/" + WEBHOOK + "/deliveries?page=1&size=5")),
+        answers -> {
+          assertThat(answers).extracting(Answer::status).containsOnly(200);
+          assertThat(reached)
+              .extracting(Reached::uri)
+              .containsExactly(
+                  "/api/notifications/stream",
+                  "/api/notifications/stream",
+                  "/api/notifications/stream",
+                  "/api/notifications/stream?after=0",
+                  "/api/notifications/stream?after=41",
+                  "/api/notifications?page=1&size=20&unread=false",
+                  "/api/notifications?unread=true",
+                  "/api/notifications/7/read",
+                  "/api/notifications/7/read",
+                  "/api/notifications/webhooks",
+                  "/api/notifications/webhooks",
+                  "/api/notifications/webhooks",
+                  "/api/notifications/webhooks",
+                  "/api/notifications/webhooks/" + WEBHOOK,
+                  "/api/notifications/webhooks/" + WEBHOOK + "/deliveries?page=1&size=5");
+          assertThat(reached.get(10).buffered()).isEqualTo(Buffer.buffer(webhook));
+          assertThat(reached.get(12).buffered()).isEqualTo(Buffer.buffer(refusedByTheService));
+        });
+  }
+
+  @Test
+  void malformedStreamAndFeedRequestsAreRefusedAtTheEdge(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> stream("", "abc"),
+            () -> stream("", "-1"),
+            () -> stream("", "1234567890123456789"),
+            () -> stream("", ""),
+            () -> stream("?after=-1", null),
+            () -> stream("?after=x", null),
+            () -> get("/api/notifications?page=0"),
+            () -> get("/api/notifications?size=101"),
+            () -> send(HttpMethod.PUT, "/api/notifications/seven/read", Map.of(), null),
+            () -> send(HttpMethod.DELETE, "/api/notifications/1.5/read", Map.of(), null)),
+        answers -> {
+          for (int i = 0; i < 4; i++) {
+            assertProblem(answers.get(i), 400, null);
+            assertThat(answers.get(i).detail()).as("answer %d", i).contains("Last-Event-ID");
+          }
+          assertProblem(answers.get(4), 400, "query parameter after must be ≥ 0");
+          assertProblem(answers.get(5), 400, "query parameter after must be an integer");
+          assertProblem(answers.get(6), 400, "query parameter page must be ≥ 1");
+          assertProblem(answers.get(7), 400, "query parameter size must be ≤ 100");
+          assertProblem(answers.get(8), 400, "path parameter id must be an integer");
+          assertProblem(answers.get(9), 400, "path parameter id must be an integer");
+          assertThat(reached).isEmpty();
+        });
+  }
+
+  @Test
+  void malformedWebhookRequestsAreRefusedAtTheEdge(VertxTestContext ctx) {
+    expect(
+        ctx,
+        List.of(
+            () -> createWebhook("{\"description\":\"no url\"}"),
+            () -> createWebhook("{\"url\":42}"),
+            () -> createWebhook("{\"url\":\"https://a.example\",\"description\":7}"),
+            () ->
+                createWebhook(
+                    "{\"url\":\"https://a.example\",\"description\":\"" + "d".repeat(201) + "\"}"),
+            () -> createWebhook("[\"https://a.example\"]"),
+            () -> createWebhook("{\"url\":"),
+            () -> send(HttpMethod.POST, "/api/notifications/webhooks", Map.of(), null),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/notifications/webhooks",
+                    Map.of("Content-Type", "text/plain"),
+                    Buffer.buffer("https://a.example")),
+            () -> send(HttpMethod.DELETE, "/api/notifications/webhooks/nope", Map.of(), null),
+            () -> get("/api/notifications/webhooks/12/deliveries"),
+            () -> get("/api/notifications/webhooks/" + WEBHOOK + "/deliveries?size=0")),
+        answers -> {
+          assertProblem(answers.get(0), 400, null);
+          assertThat(answers.get(0).detail()).contains("url");
+          assertProblem(answers.get(1), 400, "request body field url must be a string");
+          assertProblem(answers.get(2), 400, "request body field description must be a string");
+          assertProblem(
+              answers.get(3),
+              400,
+              "request body field description must have at most 200 characters");
+          assertProblem(answers.get(4), 400, null);
+          assertProblem(answers.get(5), 400, "The request body is not valid JSON");
+          assertProblem(answers.get(6), 400, null);
+          assertProblem(answers.get(7), 415, "The request body must be application/json");
+          assertProblem(answers.get(8), 400, "path parameter id must be a UUID");
+          assertProblem(answers.get(9), 400, "path parameter id must be a UUID");
+          assertProblem(answers.get(10), 400, "query parameter size must be ≥ 1");
+          assertThat(reached).isEmpty();
+        });
+  }
+
   private Future<Answer> sendChunked(String uri, String body) {
     return client
         .request(

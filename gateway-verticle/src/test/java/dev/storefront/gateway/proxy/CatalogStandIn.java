@@ -31,7 +31,16 @@ final class CatalogStandIn {
   /** Answers 201 with end-to-end and connection-scoped response headers. */
   static final String HEADERS_PATH = "/api/products/headers";
 
+  /** Starts a chunked answer, writes one chunk, then drops the connection. */
+  static final String BREAK_OFF_PATH = "/api/products/break-off";
+
+  /** Starts a chunked answer, writes one chunk, then waits; notes when its connection closes. */
+  static final String TRICKLE_PATH = "/api/products/trickle";
+
   private static final int CHUNK = 64 * 1024;
+
+  /** Completed with {@link System#nanoTime()} when a {@link #TRICKLE_PATH} exchange closed. */
+  final Promise<Long> trickleClosed = Promise.promise();
 
   enum Behaviour {
     /** 200 (201 on {@link #HEADERS_PATH}) echoing the request body. */
@@ -135,6 +144,22 @@ final class CatalogStandIn {
     request.response().putHeader(INSTANCE_HEADER, id);
     if (behaviour == Behaviour.ANSWER && request.path().equals(UPLOAD_PATH)) {
       countUpload(request);
+      return;
+    }
+    if (behaviour == Behaviour.ANSWER
+        && (request.path().equals(BREAK_OFF_PATH) || request.path().equals(TRICKLE_PATH))) {
+      record(request, Buffer.buffer());
+      var response = request.response();
+      response.closeHandler(v -> trickleClosed.tryComplete(System.nanoTime()));
+      response.setChunked(true).putHeader("Content-Type", "application/octet-stream");
+      response
+          .write(pattern(0, 1024))
+          .onSuccess(
+              v -> {
+                if (request.path().equals(BREAK_OFF_PATH)) {
+                  request.connection().close();
+                }
+              });
       return;
     }
     if (behaviour == Behaviour.ANSWER && request.path().equals(DOWNLOAD_PATH)) {

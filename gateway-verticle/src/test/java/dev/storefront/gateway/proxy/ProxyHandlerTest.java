@@ -635,6 +635,66 @@ class ProxyHandlerTest {
                         })));
   }
 
+  @Test
+  void anAnswerTheServiceBreaksOffDoesNotReachTheClientLookingWhole(
+      Vertx vertx, VertxTestContext ctx) {
+    HttpClient http = vertx.createHttpClient();
+    instances(vertx, "a")
+        .compose(v -> startGateway(vertx, UPSTREAM))
+        .compose(
+            v -> http.request(HttpMethod.GET, gatewayPort, HOST, CatalogStandIn.BREAK_OFF_PATH))
+        .compose(request -> request.send())
+        .compose(
+            response -> {
+              ctx.verify(() -> assertThat(response.statusCode()).isEqualTo(200));
+              return response.body();
+            })
+        .onComplete(
+            ctx.failing(
+                e -> {
+                  // The chunked body never got its last chunk: the client knows it is cut.
+                  ctx.completeNow();
+                }));
+  }
+
+  @Test
+  void aClientThatLeavesMidAnswerEndsTheExchangeWithTheServiceAtOnce(
+      Vertx vertx, VertxTestContext ctx) {
+    HttpClient http = vertx.createHttpClient();
+    List<CatalogStandIn> standIns = new ArrayList<>();
+    long[] left = {0};
+    instances(vertx, "a")
+        .map(standIns::addAll)
+        .compose(v -> startGateway(vertx, UPSTREAM))
+        .compose(v -> http.request(HttpMethod.GET, gatewayPort, HOST, CatalogStandIn.TRICKLE_PATH))
+        .compose(
+            request ->
+                request
+                    .send()
+                    .compose(
+                        response -> {
+                          Promise<Void> firstChunk = Promise.promise();
+                          response.handler(chunk -> firstChunk.tryComplete());
+                          return firstChunk.future();
+                        })
+                    .compose(
+                        v -> {
+                          // Nothing more comes from the service that could reveal the departure.
+                          left[0] = System.nanoTime();
+                          return request.connection().close();
+                        }))
+        .compose(v -> standIns.get(0).trickleClosed.future())
+        .onComplete(
+            ctx.succeeding(
+                closed ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Duration.ofNanos(closed - left[0]))
+                              .isLessThan(Duration.ofSeconds(1));
+                          ctx.completeNow();
+                        })));
+  }
+
   // --- 10. operations view ----------------------------------------------------------------------
 
   @Test
@@ -711,7 +771,16 @@ class ProxyHandlerTest {
 
   private static GatewayConfig.Upstream upstream(Duration timeout, int breakerMaxFailures) {
     return new GatewayConfig.Upstream(
-        timeout, Duration.ofMillis(500), 3, 4, breakerMaxFailures, Duration.ofSeconds(60), 0.2, 10);
+        timeout,
+        Duration.ofMillis(500),
+        3,
+        4,
+        breakerMaxFailures,
+        Duration.ofSeconds(60),
+        0.2,
+        10,
+        Duration.ofSeconds(60),
+        16);
   }
 
   /**

@@ -13,7 +13,7 @@ import java.util.UUID;
  * {@code data}:
  *
  * <pre>
- *   OrderCreated   {accountId, items, total, paymentToken, cartUpdatedAt}
+ *   OrderCreated   {accountId, items, total, paymentToken, cartUpdatedAt, contactEmail}
  *   OrderConfirmed {accountId, items, total, paymentId, cartUpdatedAt}
  *   OrderCancelled {accountId, items, total, reason, paymentId}
  * </pre>
@@ -30,14 +30,19 @@ public final class OrderEvents {
 
   private OrderEvents() {}
 
-  /** A new order, for the payment service to charge {@code paymentToken} with. */
-  public static JsonObject created(Order order, String paymentToken) {
+  /**
+   * A new order, for the payment service to charge {@code paymentToken} with, and for the
+   * notification service to know where to write to ({@code contactEmail}, null when the account has
+   * no address).
+   */
+  public static JsonObject created(Order order, String paymentToken, String contactEmail) {
     return new JsonObject()
         .put("accountId", order.accountId())
         .put("items", items(order.items()))
         .put("total", order.total().toJson())
         .put("paymentToken", paymentToken)
-        .put("cartUpdatedAt", instant(order.cartUpdatedAt()));
+        .put("cartUpdatedAt", instant(order.cartUpdatedAt()))
+        .put("contactEmail", contactEmail);
   }
 
   public static JsonObject confirmed(Order order) {

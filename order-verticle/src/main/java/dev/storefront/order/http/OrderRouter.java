@@ -4,6 +4,7 @@ import dev.storefront.common.config.Env;
 import dev.storefront.common.http.Health;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.ServiceRouter;
+import dev.storefront.common.security.Caller;
 import dev.storefront.common.security.InternalIdentity;
 import dev.storefront.common.security.InternalTokens;
 import dev.storefront.order.model.OrderPage;
@@ -71,7 +72,7 @@ public final class OrderRouter {
   }
 
   private Future<JsonObject> checkout(RoutingContext ctx) {
-    String account = InternalIdentity.requireCaller(ctx).accountId();
+    Caller caller = InternalIdentity.requireCaller(ctx);
     Future<CheckoutService.Result> result;
     try {
       requireJson(ctx);
@@ -80,7 +81,8 @@ public final class OrderRouter {
               ctx.request().getHeader(CheckoutRequest.IDEMPOTENCY_KEY), ctx.body().buffer());
       result =
           checkout.checkout(
-              account,
+              caller.accountId(),
+              caller.email(),
               ctx.request().getHeader(InternalTokens.HEADER),
               request.idempotencyKey(),
               request.requestHash(),

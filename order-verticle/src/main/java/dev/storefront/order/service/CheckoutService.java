@@ -88,10 +88,16 @@ public final class CheckoutService {
 
   /**
    * Checks out the cart of {@code accountId}; {@code identity} is the caller's internal token, to
-   * act on their behalf at the cart and the catalog.
+   * act on their behalf at the cart and the catalog. {@code contactEmail} (null when the account
+   * has none) travels with {@code OrderCreated} for whoever tells the shopper what happens next.
    */
   public Future<Result> checkout(
-      String accountId, String identity, String idempotencyKey, String requestHash, String card) {
+      String accountId,
+      String contactEmail,
+      String identity,
+      String idempotencyKey,
+      String requestHash,
+      String card) {
     UUID orderId = UUID.randomUUID();
     return keys.claim(accountId, idempotencyKey, requestHash, orderId)
         .compose(
@@ -101,7 +107,12 @@ public final class CheckoutService {
               }
               Attempt attempt =
                   new Attempt(
-                      accountId, identity, idempotencyKey, ((Claimed) claim).orderId(), card);
+                      accountId,
+                      contactEmail,
+                      identity,
+                      idempotencyKey,
+                      ((Claimed) claim).orderId(),
+                      card);
               return run(attempt);
             });
   }
@@ -129,7 +140,12 @@ public final class CheckoutService {
 
   /** One checkout that holds its key. */
   private record Attempt(
-      String accountId, String identity, String key, UUID orderId, String card) {}
+      String accountId,
+      String contactEmail,
+      String identity,
+      String key,
+      UUID orderId,
+      String card) {}
 
   private Future<Result> run(Attempt attempt) {
     return cart.read(attempt.identity())
@@ -232,7 +248,9 @@ public final class CheckoutService {
     JsonObject body = order.toJson();
     EventEnvelope created =
         EventEnvelope.create(
-            OrderEvents.ORDER_CREATED, order.id(), OrderEvents.created(order, attempt.card()));
+            OrderEvents.ORDER_CREATED,
+            order.id(),
+            OrderEvents.created(order, attempt.card(), attempt.contactEmail()));
     return pool.withTransaction(
             tx ->
                 orders

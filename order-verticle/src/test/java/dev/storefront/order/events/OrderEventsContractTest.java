@@ -52,7 +52,7 @@ class OrderEventsContractTest {
 
   @Test
   void orderCreated() {
-    JsonObject data = OrderEvents.created(pending(), "4242424242424242");
+    JsonObject data = OrderEvents.created(pending(), "4242424242424242", "ada@example.com");
 
     assertThat(data.encode())
         .isEqualTo(
@@ -61,7 +61,16 @@ class OrderEventsContractTest {
                 + ",\"total\":"
                 + TOTAL
                 + ",\"paymentToken\":\"4242424242424242\","
-                + "\"cartUpdatedAt\":\"2026-11-22T02:39:58.250Z\"}");
+                + "\"cartUpdatedAt\":\"2026-11-22T02:39:58.250Z\","
+                + "\"contactEmail\":\"ada@example.com\"}");
+  }
+
+  @Test
+  void orderCreatedForAnAccountWithoutAnAddressHasANullContactEmail() {
+    JsonObject data = OrderEvents.created(pending(), "4242424242424242", null);
+
+    assertThat(data.containsKey("contactEmail")).isTrue();
+    assertThat(data.getValue("contactEmail")).isNull();
   }
 
   @Test
@@ -69,7 +78,7 @@ class OrderEventsContractTest {
     Order order =
         Order.pending(ORDER, "acct-42", pending().items(), null, CREATED, CREATED.plusSeconds(120));
 
-    JsonObject data = OrderEvents.created(order, "4242424242424242");
+    JsonObject data = OrderEvents.created(order, "4242424242424242", null);
 
     assertThat(data.containsKey("cartUpdatedAt")).isTrue();
     assertThat(data.getValue("cartUpdatedAt")).isNull();
@@ -151,7 +160,7 @@ class OrderEventsContractTest {
             1,
             Instant.parse("2026-11-22T02:40:00.123Z"),
             ORDER,
-            OrderEvents.created(pending(), "4242424242424242"));
+            OrderEvents.created(pending(), "4242424242424242", "ada@example.com"));
 
     JsonObject json = envelope.toJson();
 
