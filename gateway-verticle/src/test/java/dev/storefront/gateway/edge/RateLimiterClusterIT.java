@@ -135,8 +135,7 @@ class RateLimiterClusterIT {
                 .setHost("127.0.0.1")
                 .setPort(port)
                 .setURI(path))
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())));
   }
 
   private static HazelcastInstance hazelcast(int member) {
