@@ -79,21 +79,24 @@ public final class SseClient implements AutoCloseable {
         client
             .http
             .request(request)
-            .compose(r -> r.send())
-            .map(
-                r -> {
-                  client.response = r;
-                  if (r.statusCode() == 200) {
-                    r.handler(client::received);
-                    r.endHandler(v -> client.ended.tryComplete());
-                    r.exceptionHandler(client.ended::tryFail);
-                  } else {
-                    r.body()
-                        .onSuccess(b -> client.body = b.toString())
-                        .onComplete(ar -> client.ended.tryComplete());
-                  }
-                  return client;
-                });
+            // Handlers set on the send's own future, before any of the stream can be missed.
+            .compose(
+                req ->
+                    req.send()
+                        .map(
+                            r -> {
+                              client.response = r;
+                              if (r.statusCode() == 200) {
+                                r.handler(client::received);
+                                r.endHandler(v -> client.ended.tryComplete());
+                                r.exceptionHandler(client.ended::tryFail);
+                              } else {
+                                r.body()
+                                    .onSuccess(b -> client.body = b.toString())
+                                    .onComplete(ar -> client.ended.tryComplete());
+                              }
+                              return client;
+                            }));
     return FeedCalls.await(opened);
   }
 
