@@ -20,6 +20,12 @@ import java.util.EnumSet;
  */
 public final class Metrics {
 
+  /**
+   * Prefix of an HTTP client's metrics name ({@code HttpClientOptions.setMetricsName}) that keeps
+   * Vert.x from metering it and its pool: for a client on a hot path that keeps its own meters.
+   */
+  public static final String UNMETERED = SelectiveVertxMetrics.UNMETERED;
+
   private Metrics() {}
 
   public static MicrometerMetricsOptions options() {
@@ -28,14 +34,14 @@ public final class Metrics {
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(
             new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
-        // Route templates, not raw paths, keep label cardinality bounded; REMOTE tells the
-        // instances a client talks to apart.
+        // Route templates, not raw paths, keep label cardinality bounded. No REMOTE: on the
+        // server side Vert.x fills it with the peer's ephemeral port, a new time series for every
+        // connection; the gateway meters each upstream instance itself.
         .setLabels(
             EnumSet.of(
                 Label.HTTP_METHOD,
                 Label.HTTP_CODE,
                 Label.HTTP_ROUTE,
-                Label.REMOTE,
                 Label.POOL_TYPE,
                 Label.POOL_NAME,
                 Label.CLIENT_NAME));
@@ -44,7 +50,7 @@ public final class Metrics {
   public static VertxMetricsFactory factory() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrometheusNaming.apply(registry);
-    return new MicrometerMetricsFactory(registry);
+    return SelectiveVertxMetrics.over(new MicrometerMetricsFactory(registry));
   }
 
   /** The process's registry, for the project's own meters; a throwaway one when metrics are off. */

@@ -6,6 +6,9 @@ import dev.storefront.common.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -87,6 +90,55 @@ class MetricsEndpointTest {
                               .doesNotContain("system_cpu_count");
                           ctx.completeNow();
                         })));
+  }
+
+  @Test
+  void aClientNamedUnmeteredLeavesNoClientOrPoolMeters(VertxTestContext ctx) {
+    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    router.get("/items/:id").handler(rc -> rc.json(rc.pathParam("id")));
+    ServiceRouter.complete(router);
+    HttpClient metered = vertx.createHttpClient(new HttpClientOptions().setMetricsName("metered"));
+    HttpClient unmetered =
+        vertx.createHttpClient(new HttpClientOptions().setMetricsName(Metrics.UNMETERED + "hot"));
+    WebClient scraper = WebClient.create(vertx);
+    int[] port = {0};
+
+    vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
+        .map(server -> port[0] = server.actualPort())
+        .compose(
+            p ->
+                get(metered, p, "/items/1")
+                    .compose(a -> get(unmetered, p, "/items/2"))
+                    .compose(b -> get(unmetered, p, "/items/3"))
+                    .compose(c -> scraper.get(p, "127.0.0.1", "/metrics").send()))
+        .onComplete(
+            ctx.succeeding(
+                scrape ->
+                    ctx.verify(
+                        () -> {
+                          String text = scrape.bodyAsString();
+                          // Three requests served, one of them counted on the client side.
+                          assertThat(text)
+                              .containsPattern(
+                                  "vertx_http_server_requests_total\\{[^}]*route=\"/items/:id\""
+                                      + "[^}]*\\} 3\\.0")
+                              .containsPattern(
+                                  "vertx_http_client_requests_total\\{[^}]*client_name=\"metered\""
+                                      + "[^}]*\\} 1\\.0")
+                              .doesNotContain("unmetered")
+                              // Peers' ephemeral ports would make a time series per connection.
+                              .doesNotContain("remote=");
+                          ctx.completeNow();
+                        })));
+  }
+
+  private static io.vertx.core.Future<Integer> get(HttpClient client, int port, String uri) {
+    return client
+        .request(HttpMethod.GET, port, "127.0.0.1", uri)
+        .compose(request -> request.send().compose(r -> r.body().map(body -> r.statusCode())));
   }
 
   /** promtool itself (Debian's prometheus package) on a real scrape, when the machine has it. */
