@@ -255,6 +255,20 @@ class RequestIdsTest {
     assertThat(UUID.fromString(RequestIds.adopt("a b"))).isNotNull();
   }
 
+  @Test
+  void createdIdsAreDistinctVersion4Uuids() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = RequestIds.create();
+      UUID uuid = UUID.fromString(id);
+      assertThat(uuid.toString()).isEqualTo(id);
+      assertThat(uuid.version()).isEqualTo(4);
+      assertThat(uuid.variant()).isEqualTo(2);
+      seen.add(id);
+    }
+    assertThat(seen).hasSize(10_000);
+  }
+
   private Future<HttpResponse<Buffer>> get(String path, String requestId) {
     var request = client.get(port, "127.0.0.1", path);
     if (requestId != null) {

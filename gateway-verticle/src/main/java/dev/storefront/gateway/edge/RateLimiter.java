@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -41,6 +42,10 @@ public final class RateLimiter implements Handler<RoutingContext> {
   public static final String LIMIT_HEADER = "RateLimit-Limit";
   public static final String REMAINING_HEADER = "RateLimit-Remaining";
   public static final String RETRY_AFTER_HEADER = "Retry-After";
+
+  // Encoded once: they go out on every answer.
+  private static final CharSequence LIMIT_NAME = HttpHeaders.createOptimized(LIMIT_HEADER);
+  private static final CharSequence REMAINING_NAME = HttpHeaders.createOptimized(REMAINING_HEADER);
 
   private final EdgeConfig config;
   private final BucketStore store;
@@ -110,8 +115,8 @@ public final class RateLimiter implements Handler<RoutingContext> {
               }
               TokenBucket.Decision decision = ar.result();
               var response = ctx.response();
-              response.putHeader(LIMIT_HEADER, Long.toString(decision.limit()));
-              response.putHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
+              response.putHeader(LIMIT_NAME, Long.toString(decision.limit()));
+              response.putHeader(REMAINING_NAME, Long.toString(decision.remaining()));
               if (decision.allowed()) {
                 ctx.next();
                 return;

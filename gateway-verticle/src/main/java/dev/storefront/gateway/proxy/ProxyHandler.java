@@ -6,6 +6,7 @@ import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.LimitedBody;
 import dev.storefront.gateway.openapi.RequestValidation;
+import dev.storefront.gateway.proxy.UpstreamMeters.Outcome;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -105,12 +106,20 @@ public final class ProxyHandler {
       boolean streamPath) {
     UpstreamInstance instance = candidates.get(index);
     Attempt attempt = new Attempt(streamPath);
+    long start = System.nanoTime();
     instance.outstanding().incrementAndGet();
     instance
         .breaker()
         .<HttpClientResponse>execute(
             promise -> exchange(ctx, instance, attempt).onComplete(promise))
-        .andThen(ar -> instance.outstanding().decrementAndGet())
+        .andThen(
+            ar -> {
+              instance.outstanding().decrementAndGet();
+              Outcome outcome = outcome(ar.cause());
+              if (outcome != null) {
+                instance.meters().record(outcome, start);
+              }
+            })
         .onSuccess(response -> relay(ctx, response, streamPath))
         .onFailure(
             failure -> {
@@ -216,6 +225,20 @@ public final class ProxyHandler {
             });
   }
 
+  /** How an attempt ended for the instance's timers; null when it never reached the instance. */
+  private static Outcome outcome(Throwable failure) {
+    if (failure == null) {
+      return Outcome.ANSWERED;
+    }
+    if (failure instanceof UpstreamServerError) {
+      return Outcome.SERVER_ERROR;
+    }
+    if (failure instanceof UpstreamTimeoutException) {
+      return Outcome.TIMEOUT;
+    }
+    return failure instanceof OpenCircuitException ? null : Outcome.FAILED;
+  }
+
   private static boolean isTimeout(Throwable e) {
     return e instanceof java.util.concurrent.TimeoutException
         || e instanceof io.netty.handler.timeout.TimeoutException
@@ -256,7 +279,7 @@ public final class ProxyHandler {
     HttpServerResponse outbound = ctx.response();
     if (outbound.ended() || outbound.closed()) {
       // The edge answered already (its time limit) or the client left: drop the late answer.
-      response.request().reset();
+      abandon(response);
       return;
     }
     outbound.setStatusCode(response.statusCode()).setStatusMessage(response.statusMessage());
@@ -276,6 +299,7 @@ public final class ProxyHandler {
         ar -> {
           if (ar.failed()) {
             pipe.close();
+            abandon(response);
           }
         });
     pipe.to(outbound)
@@ -285,9 +309,18 @@ public final class ProxyHandler {
               // Closing the client's connection rather than ending the response keeps a cut body
               // from looking whole.
               LOG.debug("Response relay ended early: {}", e.getMessage());
-              response.request().reset();
+              abandon(response);
               outbound.reset();
             });
+  }
+
+  /**
+   * Resets the exchange with the service, whose answer is no longer wanted; so is the error the
+   * reset raises on that answer, which Vert.x would otherwise log as unhandled.
+   */
+  private static void abandon(HttpClientResponse response) {
+    response.exceptionHandler(e -> {});
+    response.request().reset();
   }
 
   private static boolean retryable(

@@ -7,21 +7,24 @@ import io.vertx.core.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One discovered instance of a service, with the breaker that guards calls to it, the count of
- * requests the gateway process has under way there, and its address, worked out once rather than
- * from the host string for every request.
+ * One discovered instance of a service, with the breaker that guards calls to it, its answer
+ * timers, the count of requests the gateway process has under way there, and its address, worked
+ * out once rather than from the host string for every request.
  */
 public record UpstreamInstance(
     Endpoint endpoint,
     CircuitBreaker breaker,
+    UpstreamMeters meters,
     Runnable unbindMetrics,
     AtomicInteger outstanding,
     SocketAddress address) {
 
-  UpstreamInstance(Endpoint endpoint, CircuitBreaker breaker, Runnable unbindMetrics) {
+  UpstreamInstance(
+      Endpoint endpoint, CircuitBreaker breaker, UpstreamMeters meters, Runnable unbindMetrics) {
     this(
         endpoint,
         breaker,
+        meters,
         unbindMetrics,
         new AtomicInteger(),
         SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()));

@@ -174,11 +174,19 @@ public final class Upstreams {
                 // Breaker state reaches operators through Micrometer; the event-bus notifications
                 // (and the per-call latency bookkeeping behind them) would only cost time.
                 .setNotificationAddress(null));
-    Runnable unbind =
+    Runnable unbindBreaker =
         BreakerMetrics.bind(
             registry,
             breaker,
             Tags.of("service", endpoint.service(), "instance_id", endpoint.instanceId()));
-    return new UpstreamInstance(endpoint, breaker, unbind);
+    UpstreamMeters meters = UpstreamMeters.register(registry, endpoint);
+    return new UpstreamInstance(
+        endpoint,
+        breaker,
+        meters,
+        () -> {
+          unbindBreaker.run();
+          meters.remove(registry);
+        });
   }
 }

@@ -380,6 +380,11 @@ class ProxyHandlerTest {
                           assertThat(after).allMatch(r -> r.statusCode() == 200);
                           assertThat(servedBy(after)).containsOnly("healthy");
                           assertThat(standIns.get(0).received()).hasSize(3);
+                          // Each instance's answers, timed by outcome.
+                          assertThat(upstreamAttempts("broken", "server_error")).isEqualTo(3);
+                          assertThat(upstreamAttempts("broken", "answered")).isZero();
+                          assertThat(upstreamAttempts("healthy", "answered")).isEqualTo(9);
+                          assertThat(upstreamAttempts("healthy", "server_error")).isZero();
                           ctx.completeNow();
                         })));
   }
@@ -409,6 +414,7 @@ class ProxyHandlerTest {
                               .contains("catalog");
                           assertThat(elapsedMs).isBetween(900L, 3_000L);
                           assertThat(standIns.get(0).received()).hasSize(1);
+                          assertThat(upstreamAttempts("hung", "timeout")).isEqualTo(1);
                           ctx.completeNow();
                         })));
   }
@@ -768,6 +774,14 @@ class ProxyHandlerTest {
                     ctx.verify(
                         () -> {
                           assertThat(servedBy(responses)).containsOnly("a");
+                          // A withdrawn instance's timers go with it.
+                          assertThat(upstreamAttempts("a", "answered")).isEqualTo(4);
+                          assertThat(
+                                  registry
+                                      .find(UpstreamMeters.NAME)
+                                      .tag("instance_id", "b")
+                                      .meters())
+                              .isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -949,6 +963,16 @@ class ProxyHandlerTest {
         .map(JsonObject.class::cast)
         .forEach(i -> states.put(i.getString("instanceId"), i.getString("breaker")));
     return states;
+  }
+
+  /** Attempts on an instance that ended with {@code outcome}, as its timer counted them. */
+  private long upstreamAttempts(String instanceId, String outcome) {
+    return registry
+        .get(UpstreamMeters.NAME)
+        .tag("instance_id", instanceId)
+        .tag("outcome", outcome)
+        .timer()
+        .count();
   }
 
   private double breakerFailures(String instanceId) {
