@@ -2,6 +2,7 @@ package dev.storefront.gateway.edge;
 
 import dev.storefront.common.cluster.ClusterMembership;
 import dev.storefront.common.cluster.TokenBucket;
+import dev.storefront.common.metrics.Metrics;
 import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +20,7 @@ public interface BucketStore {
   static BucketStore forVertx(Vertx vertx) {
     return ClusterMembership.of(vertx)
         .hazelcast()
-        .<BucketStore>map(hz -> new HazelcastBucketStore(vertx, hz))
+        .<BucketStore>map(hz -> new HazelcastBucketStore(vertx, hz, Metrics.registry()))
         .orElseGet(() -> LocalBucketStore.of(vertx));
   }
 }

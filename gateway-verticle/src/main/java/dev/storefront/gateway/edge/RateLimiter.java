@@ -7,13 +7,17 @@ import dev.storefront.common.metrics.Metrics;
 import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -101,41 +105,65 @@ public final class RateLimiter implements Handler<RoutingContext> {
       request.pause();
     }
     String key = limit.name() + "|" + caller(ctx);
-    long timeout = config.rateLimitTimeout().toMillis();
-    store
-        .take(key, limit)
-        .timeout(Math.max(1, timeout), TimeUnit.MILLISECONDS)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                errors.increment();
-                warnAtMostOnceASecond(ar.cause());
-                ctx.next();
-                return;
-              }
-              TokenBucket.Decision decision = ar.result();
-              var response = ctx.response();
-              response.putHeader(LIMIT_NAME, Long.toString(decision.limit()));
-              response.putHeader(REMAINING_NAME, Long.toString(decision.remaining()));
-              if (decision.allowed()) {
-                ctx.next();
-                return;
-              }
-              Counter.builder("storefront_rate_limited")
-                  .description("Requests refused with 429 by a rate limit")
-                  .tag("limit", limit.name())
-                  .register(registry)
-                  .increment();
-              long retryAfter = decision.retryAfterSeconds();
-              response.putHeader(RETRY_AFTER_HEADER, Long.toString(retryAfter));
-              ctx.fail(
-                  new ProblemException(
-                      429,
-                      Problems.type("rate-limited"),
-                      Problems.reason(429),
-                      "Too many requests; try again in " + retryAfter + " s",
-                      new JsonObject().put("retryAfter", retryAfter)));
-            });
+    Future<TokenBucket.Decision> decision = store.take(key, limit);
+    if (decision.isComplete()) {
+      // A token from this process's lease: the common case, decided without waiting.
+      decide(ctx, limit, decision);
+      return;
+    }
+    // The decision waits on the cluster. Its answer may come on another thread: bring it back to
+    // the request's own event loop, and bound the wait with a timer there.
+    Context context = ctx.vertx().getOrCreateContext();
+    Promise<TokenBucket.Decision> answer = Promise.promise();
+    long timer =
+        ctx.vertx()
+            .setTimer(
+                Math.max(1, config.rateLimitTimeout().toMillis()),
+                id -> answer.tryFail(new TimeoutException("the rate-limit store did not answer")));
+    decision.onComplete(
+        ar ->
+            context.runOnContext(
+                v -> {
+                  ctx.vertx().cancelTimer(timer);
+                  if (ar.succeeded()) {
+                    answer.tryComplete(ar.result());
+                  } else {
+                    answer.tryFail(ar.cause());
+                  }
+                }));
+    answer.future().onComplete(ar -> decide(ctx, limit, ar));
+  }
+
+  private void decide(
+      RoutingContext ctx, RateLimit limit, AsyncResult<TokenBucket.Decision> outcome) {
+    if (outcome.failed()) {
+      errors.increment();
+      warnAtMostOnceASecond(outcome.cause());
+      ctx.next();
+      return;
+    }
+    TokenBucket.Decision decision = outcome.result();
+    var response = ctx.response();
+    response.putHeader(LIMIT_NAME, Long.toString(decision.limit()));
+    response.putHeader(REMAINING_NAME, Long.toString(decision.remaining()));
+    if (decision.allowed()) {
+      ctx.next();
+      return;
+    }
+    Counter.builder("storefront_rate_limited")
+        .description("Requests refused with 429 by a rate limit")
+        .tag("limit", limit.name())
+        .register(registry)
+        .increment();
+    long retryAfter = decision.retryAfterSeconds();
+    response.putHeader(RETRY_AFTER_HEADER, Long.toString(retryAfter));
+    ctx.fail(
+        new ProblemException(
+            429,
+            Problems.type("rate-limited"),
+            Problems.reason(429),
+            "Too many requests; try again in " + retryAfter + " s",
+            new JsonObject().put("retryAfter", retryAfter)));
   }
 
   /**

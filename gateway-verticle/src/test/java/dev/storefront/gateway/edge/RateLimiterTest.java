@@ -290,6 +290,63 @@ class RateLimiterTest {
   }
 
   @Test
+  void aDecisionFromAnotherThreadIsActedOnInTheRequestsOwnEventLoop(
+      Vertx vertx, VertxTestContext ctx) {
+    // As the cluster store does when a lease runs dry: the answer comes from a thread of its own.
+    BucketStore late =
+        (key, limit) -> {
+          Promise<TokenBucket.Decision> decision = Promise.promise();
+          new Thread(
+                  () -> {
+                    try {
+                      Thread.sleep(30);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    decision.complete(new TokenBucket.Decision(true, 100, 42, 0));
+                  })
+              .start();
+          return decision.future();
+        };
+    var config = EdgeServer.config(Map.of("RATE_LIMITS", "/api=100/60s"));
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Router router =
+        EdgeServer.router(
+            vertx,
+            r -> {
+              r.route()
+                  .handler(
+                      c -> {
+                        threads.add(Thread.currentThread().getName());
+                        c.next();
+                      });
+              r.route().handler(new RateLimiter(config, late, registry, c -> null));
+              r.route()
+                  .handler(
+                      c -> {
+                        threads.add(Thread.currentThread().getName());
+                        c.end("ok");
+                      });
+            });
+    EdgeServer.start(vertx, router)
+        .compose(server -> get(server.actualPort(), "/api/a"))
+        .onComplete(
+            ctx.succeeding(
+                answer ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(answer.statusCode()).isEqualTo(200);
+                          assertThat(answer.getHeader("RateLimit-Remaining")).isEqualTo("42");
+                          assertThat(threads).hasSize(2);
+                          assertThat(threads.get(0)).startsWith("vert.x-eventloop-thread-");
+                          assertThat(threads.get(1)).isEqualTo(threads.get(0));
+                          assertThat(registry.counter("storefront_rate_limit_errors").count())
+                              .isZero();
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void aFailingStoreIsLoggedAtMostOnceASecondWhileEveryRequestIsCounted(
       Vertx vertx, VertxTestContext ctx) {
     ch.qos.logback.classic.Logger log =
