@@ -2,21 +2,25 @@
 # Measures what the gateway hop costs, side by side on one backend in one run:
 #   direct   wrk -> catalog instance
 #   nginx    wrk -> nginx (reverse proxy, keep-alive upstream) -> the same catalog instance
+#   floor    wrk -> bench/BareProxy.java -> the same catalog instance: a proxy on the gateway's own
+#            Vert.x and Netty that only forwards (no routing, checks, limits or metrics), to tell
+#            what the runtime costs from what the gateway's own work costs
 #   gateway  wrk -> gateway -> the same catalog instance (only one catalog instance is running),
 #            with authentication (a bearer token, verified at the edge and turned into an internal
 #            identity token) and rate limiting on. Every target gets the same request, token
 #            included. Start the stack with a rate limit above the load for the measurement, e.g.
 #            RATE_LIMITS='/api/auth=20/60s;/api=1000000/1s' ./storefront up
 # Each target gets the same load (threads, connections, duration); targets are measured in
-# rounds (direct, nginx, gateway, repeated) so machine noise spreads over all three, and the
-# best round of each counts. Prints requests/s, p50 and p99, and ratios against nginx.
+# rounds (direct, nginx, floor, gateway, repeated) so machine noise spreads over all of them, and
+# the best round of each counts. Prints requests/s, p50 and p99, and ratios against nginx and the
+# floor.
 #
 # Usage: bench/edge-hop.sh [--name STACK] [--duration S] [--connections N] [--threads N]
 #                          [--rounds N] [--path PATH] [--script WRK_LUA]
 # --script gives wrk a Lua script that chooses each request (bench/catalog-reads.sh uses it to
 # spread reads over many products); --path is then only the warm-up request.
-# Needs a running stack (./storefront up) with one catalog process; installs wrk and nginx from
-# Debian's packages when they are missing.
+# Needs a running stack (./storefront up) with one catalog process and the built gateway jar;
+# installs wrk and nginx from Debian's packages when they are missing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,7 +55,8 @@ for tool in wrk nginx; do
 done
 
 WORK="$(mktemp -d)"
-trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$WORK"' EXIT
+FLOOR_PID=
+trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; [[ -z "$FLOOR_PID" ]] || kill "$FLOOR_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 # The same shape as the gateway: one worker per core, a keep-alive pool to the instance.
 cat >"$WORK/nginx.conf" <<CONF
@@ -76,6 +81,14 @@ http {
 CONF
 mkdir -p "$WORK/logs"
 nginx -p "$WORK" -c "$WORK/nginx.conf"
+
+GATEWAY_JAR="$ROOT/gateway-verticle/target/gateway-verticle.jar"
+[[ -f "$GATEWAY_JAR" ]] || { echo "build the gateway first (mvn -B install -DskipTests)" >&2; exit 1; }
+FLOOR_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+java -Xmx256m -cp "$GATEWAY_JAR" "$ROOT/bench/BareProxy.java" "$FLOOR_PORT" "$CATALOG_PORT" >"$WORK/floor.log" 2>&1 &
+FLOOR_PID=$!
+for _ in $(seq 1 60); do grep -q "bare proxy on" "$WORK/floor.log" && break; sleep 0.5; done
+grep -q "bare proxy on" "$WORK/floor.log" || { cat "$WORK/floor.log" >&2; echo "the floor proxy did not start" >&2; exit 1; }
 
 run() { # name port -> "rps p50_ms p99_ms errors"
   local out
@@ -114,12 +127,12 @@ AUTH_HEADER="Authorization: Bearer $TOKEN"
 
 echo "Backend: catalog on :$CATALOG_PORT, path $PATH_UNDER_TEST${SCRIPT:+ (requests from $SCRIPT)}; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s)"
 # Warm up every path (JIT, pools) before measuring.
-for port in "$CATALOG_PORT" "$NGINX_PORT" "$GATEWAY_PORT"; do
+for port in "$CATALOG_PORT" "$NGINX_PORT" "$FLOOR_PORT" "$GATEWAY_PORT"; do
   wrk -t1 -c8 -d5s -H "$AUTH_HEADER" "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
 done
 declare -A best
 for ((r = 1; r <= ROUNDS; r++)); do
-  for target in direct:"$CATALOG_PORT" nginx:"$NGINX_PORT" gateway:"$GATEWAY_PORT"; do
+  for target in direct:"$CATALOG_PORT" nginx:"$NGINX_PORT" floor:"$FLOOR_PORT" gateway:"$GATEWAY_PORT"; do
     name="${target%%:*}"
     result="$(run "$name" "${target##*:}")"
     echo "  round $r  $(printf '%-8s' "$name") $result  (rps p50_ms p99_ms errors)"
@@ -128,9 +141,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
-python3 - "${best[direct]}" "${best[nginx]}" "${best[gateway]}" <<'PY'
+python3 - "${best[direct]}" "${best[nginx]}" "${best[floor]}" "${best[gateway]}" <<'PY'
 import sys
-rows = dict(zip(["direct", "nginx", "gateway"], [list(map(float, a.split())) for a in sys.argv[1:]]))
+names = ["direct", "nginx", "floor", "gateway"]
+rows = dict(zip(names, [list(map(float, a.split())) for a in sys.argv[1:]]))
 print()
 print(f"{'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
 for name, (rps, p50, p99, err) in rows.items():
@@ -139,4 +153,6 @@ g, n = rows["gateway"], rows["nginx"]
 print()
 print(f"gateway/nginx throughput: {g[0] / n[0]:.2f}x   p50: {g[1] / n[1]:.2f}x   p99: {g[2] / n[2]:.2f}x")
 print(f"gateway/direct throughput: {g[0] / rows['direct'][0]:.2f}x")
+f = rows["floor"]
+print(f"floor/nginx throughput: {f[0] / n[0]:.2f}x   gateway/floor throughput: {g[0] / f[0]:.2f}x")
 PY
