@@ -26,7 +26,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /** The edge: operations endpoints, then every public resource path forwarded to its service. */
 public final class GatewayRouter {
@@ -96,9 +95,9 @@ public final class GatewayRouter {
     router.route("/ops/*").handler(GatewayRouter::operatorsOnly);
     router.get("/ops/instances").handler(ctx -> ctx.json(upstreams.describe()));
     for (RouteTable.Route route : RouteTable.ROUTES) {
-      router
-          .routeWithRegex("^" + Pattern.quote(route.prefix()) + "(/.*)?$")
-          .handler(ctx -> proxy.forward(ctx, route.service()));
+      // A prefix route ("/api/products/*" takes /api/products and everything under it, not
+      // /api/productsX) is a string comparison per request, where a pattern was a regex match.
+      router.route(route.prefix() + "/*").handler(ctx -> proxy.forward(ctx, route.service()));
     }
     return ServiceRouter.complete(router);
   }
