@@ -32,8 +32,8 @@ public final class Metrics {
     return new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(
-            new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+        // Histograms for timers only, set by the registry's own filter (PrometheusNaming).
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         // Route templates, not raw paths, keep label cardinality bounded. No REMOTE: on the
         // server side Vert.x fills it with the peer's ephemeral port, a new time series for every
         // connection; the gateway meters each upstream instance itself.

@@ -83,7 +83,11 @@ class MetricsEndpointTest {
                                   "vertx_http_server_requests_total\\{[^}]*code=\"200\""
                                       + "[^}]*route=\"/items/:id\"[^}]*\\} 1\\.0")
                               // Raw paths would make one time series per item.
-                              .doesNotContain("/items/42");
+                              .doesNotContain("/items/42")
+                              // Latency has buckets for p99 panels; sizes only count and sum.
+                              .contains("vertx_http_server_response_time_seconds_bucket{")
+                              .contains("vertx_http_server_response_bytes_count{")
+                              .doesNotContain("vertx_http_server_response_bytes_bucket");
                           // The process-wide naming filter applies to the JVM meters too.
                           assertThat(text)
                               .contains("system_cpus ")
