@@ -74,10 +74,23 @@ public final class EdgeSecurity {
    */
   public Router mount(Router router, Handler<RoutingContext> afterAuthentication) {
     TokenIssuer tokens = new TokenIssuer(vertx, keys);
-    router.route("/api/*").handler(authenticator(tokens));
-    router.route("/api/*").handler(afterAuthentication);
+    // One route without a path: a route with one would name every /api request in the HTTP
+    // metrics' route label ("/api/>/api/>/api/products/"), where the resource alone should.
+    router.route().handler(underApi(authenticator(tokens))).handler(underApi(afterAuthentication));
     new AuthRoutes(new Accounts(repository, hasher, config), repository, tokens).mount(router);
     return router;
+  }
+
+  /** {@code handler} for paths under {@code /api}; any other request passes on untouched. */
+  static Handler<RoutingContext> underApi(Handler<RoutingContext> handler) {
+    return ctx -> {
+      String path = ctx.normalizedPath();
+      if (path != null && (path.equals("/api") || path.startsWith("/api/"))) {
+        handler.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
   }
 
   /** An authenticator with its own signer and verifier, for one event loop. */
