@@ -85,11 +85,40 @@ final class ServiceProcess implements AutoCloseable {
   int stop(Duration timeout) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      Path dump = threadDump();
       process.destroyForcibly();
       process.waitFor();
-      throw new IllegalStateException(name + " did not stop within " + timeout);
+      throw new IllegalStateException(
+          name + " did not stop within " + timeout + "; its threads as it hung: " + dump);
     }
     return process.exitValue();
+  }
+
+  /**
+   * The threads of a process that would not stop, written beside its log (jcmd from the JDK that
+   * runs the tests): what it waited on is otherwise lost with the forced kill.
+   */
+  private Path threadDump() {
+    Path dump = log.resolveSibling(name + ".threads.txt");
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process jstack =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(dump.toFile())
+              .start();
+      if (!jstack.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        jstack.destroyForcibly();
+      }
+      // Into the build's output too, where a CI run's reader finds it.
+      System.err.println("=== threads of " + name + " that did not stop ===");
+      System.err.println(Files.readString(dump));
+    } catch (IOException e) {
+      return Path.of("(no thread dump: " + e.getMessage() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return dump;
   }
 
   boolean alive() {
