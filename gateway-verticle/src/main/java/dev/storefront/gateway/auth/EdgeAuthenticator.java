@@ -3,6 +3,7 @@ package dev.storefront.gateway.auth;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.security.Caller;
 import dev.storefront.common.security.InternalTokens;
+import dev.storefront.gateway.http.Paths;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -66,7 +67,7 @@ public final class EdgeAuthenticator implements Handler<RoutingContext> {
 
   private static boolean underAny(String path, Set<String> prefixes) {
     for (String prefix : prefixes) {
-      if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+      if (Paths.under(path, prefix)) {
         return true;
       }
     }

@@ -3,6 +3,7 @@ package dev.storefront.gateway.auth;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.security.EcKeys.SigningKey;
 import dev.storefront.common.security.InternalTokens;
+import dev.storefront.gateway.http.Paths;
 import dev.storefront.gateway.identity.AccountRepository;
 import dev.storefront.gateway.identity.Accounts;
 import dev.storefront.gateway.identity.IdentityConfig;
@@ -85,7 +86,7 @@ public final class EdgeSecurity {
   static Handler<RoutingContext> underApi(Handler<RoutingContext> handler) {
     return ctx -> {
       String path = ctx.normalizedPath();
-      if (path != null && (path.equals("/api") || path.startsWith("/api/"))) {
+      if (path != null && Paths.under(path, "/api")) {
         handler.handle(ctx);
       } else {
         ctx.next();

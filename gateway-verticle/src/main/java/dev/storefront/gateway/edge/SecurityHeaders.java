@@ -1,5 +1,6 @@
 package dev.storefront.gateway.edge;
 
+import dev.storefront.gateway.http.Paths;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -43,9 +44,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    boolean api =
-        path.startsWith(API_PREFIX)
-            && (path.length() == API_PREFIX.length() || path.charAt(API_PREFIX.length()) == '/');
+    boolean api = Paths.under(path, API_PREFIX);
     ctx.addHeadersEndHandler(
         v -> {
           MultiMap headers = ctx.response().headers();

@@ -1,5 +1,6 @@
 package dev.storefront.gateway.proxy;
 
+import dev.storefront.gateway.http.Paths;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +13,7 @@ public final class RouteTable {
   /** A path prefix and its owning service. */
   public record Route(String prefix, String service) {
     boolean matches(String path) {
-      return path.equals(prefix) || path.startsWith(prefix + "/");
+      return Paths.under(path, prefix);
     }
   }
 
