@@ -24,10 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * cluster, so they hold exactly. A lease holds about what the caller spends in twice its life of
  * {@value #LEASE_MILLIS} ms (at least {@value #FIRST_LEASE} tokens, at most 1/{@value #LEASE_FROM}
  * of the limit) and is topped up in the background once half of it is spent or half of its life has
- * passed, so a steady caller never waits on the cluster. Tokens are taken from the shared bucket
- * when leased, so leasing never lets more through than the limit; a lease a caller stops using
- * lapses after {@value #LEASE_MILLIS} ms and what it held is dropped, which errs on the strict
- * side.
+ * passed, so a steady caller never waits on the cluster; while a top-up is on its way the lease is
+ * spent on, even past its life, so a slow cluster delays the top-up rather than the requests.
+ * Tokens are taken from the shared bucket when leased, so leasing never lets more through than the
+ * limit (at most one lease's worth is spent a little later than it was taken); a lease a caller
+ * stops using lapses after {@value #LEASE_MILLIS} ms and what it held is dropped, which errs on the
+ * strict side.
  */
 public final class HazelcastBucketStore implements BucketStore {
 
@@ -112,7 +114,10 @@ public final class HazelcastBucketStore implements BucketStore {
   private Future<TokenBucket.Decision> takeLeased(String key, RateLimit limit) {
     Lease lease = leases.get(key);
     long now = System.currentTimeMillis();
-    if (lease != null && lease.expiresAtMillis > now) {
+    // A lease whose top-up is on its way is still spent from: on a loaded cluster the top-up can
+    // take longer than the rest of the lease's life, and its tokens were taken from the shared
+    // bucket all the same. Waiting for the cluster is for an empty lease only.
+    if (lease != null && (lease.expiresAtMillis > now || refills.containsKey(key))) {
       long left = lease.takeOne();
       if (left >= 0) {
         if (left <= lease.size / 2 || lease.expiresAtMillis - now <= LEASE_MILLIS / 2) {
@@ -167,7 +172,7 @@ public final class HazelcastBucketStore implements BucketStore {
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result()[0] > 0) {
-                grant(key, ar.result());
+                grant(key, ar.result(), live);
               }
               refills.remove(key, mine);
               promise.handle(ar);
@@ -175,11 +180,16 @@ public final class HazelcastBucketStore implements BucketStore {
     return mine;
   }
 
-  /** Adds a granted batch to the bucket's lease, which lives on for {@value #LEASE_MILLIS} ms. */
-  private void grant(String key, long[] result) {
+  /**
+   * Adds a granted batch to the bucket's lease, which lives on for {@value #LEASE_MILLIS} ms.
+   *
+   * @param renewing whether the lease was live when the batch was asked for: what it held then
+   *     counted towards the batch and stays; a lease that had lapsed unused is emptied first
+   */
+  private void grant(String key, long[] result, boolean renewing) {
     long now = System.currentTimeMillis();
     Lease lease = leases.computeIfAbsent(key, k -> new Lease());
-    if (lease.expiresAtMillis <= now) {
+    if (!renewing && lease.expiresAtMillis <= now) {
       // What a lapsed lease still held is dropped: strict rather than late.
       lease.tokens.set(0);
     }

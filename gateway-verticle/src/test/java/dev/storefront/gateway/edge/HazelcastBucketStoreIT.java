@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import dev.storefront.common.cluster.TokenBucket;
 import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,5 +130,71 @@ class HazelcastBucketStoreIT {
                     }
                   }
                 }));
+  }
+
+  @Test
+  void aLeaseIsSpentOnWhileItsTopUpIsHeldUpPastItsLife(Vertx vertx, VertxTestContext ctx) {
+    RateLimit limit = new RateLimit("/api", 1_000_000, Duration.ofSeconds(1));
+    HazelcastBucketStore store =
+        new HazelcastBucketStore(vertx, hazelcast, new SimpleMeterRegistry());
+    String key = "slow-" + UUID.randomUUID();
+    vertx.runOnContext(
+        v ->
+            store
+                .take(key, limit)
+                .onComplete(
+                    ctx.succeeding(
+                        first -> {
+                          // The lease holds a first batch. Hold up the partition that owns the
+                          // bucket, as a loaded member would, for longer than the lease lives.
+                          hazelcast
+                              .<String, long[]>getMap(HazelcastBucketStore.MAP)
+                              .submitToKey(samePartitionAs(key), new Stall(400));
+                          // Past half its life: the top-up is asked for, and is stuck.
+                          vertx.setTimer(
+                              HazelcastBucketStore.LEASE_MILLIS * 6 / 10,
+                              t1 -> {
+                                store.take(key, limit);
+                                // Past its whole life, the top-up still stuck: the tokens in hand
+                                // are spent rather than the request waiting for the cluster.
+                                vertx.setTimer(
+                                    HazelcastBucketStore.LEASE_MILLIS * 6 / 10,
+                                    t2 -> {
+                                      Future<TokenBucket.Decision> late = store.take(key, limit);
+                                      ctx.verify(
+                                          () -> {
+                                            assertThat(late.isComplete()).isTrue();
+                                            assertThat(late.result().allowed()).isTrue();
+                                            assertThat(store.refills()).isEqualTo(2);
+                                            ctx.completeNow();
+                                          });
+                                    });
+                              });
+                        })));
+  }
+
+  /** Another key that the same partition thread serves. */
+  private static String samePartitionAs(String key) {
+    var partitions = hazelcast.getPartitionService();
+    int partition = partitions.getPartition(key).getPartitionId();
+    while (true) {
+      String other = UUID.randomUUID().toString();
+      if (partitions.getPartition(other).getPartitionId() == partition) {
+        return other;
+      }
+    }
+  }
+
+  /** Occupies the partition thread that runs it, like a member too busy to answer. */
+  private record Stall(long millis) implements EntryProcessor<String, long[], Object> {
+    @Override
+    public Object process(Map.Entry<String, long[]> entry) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
   }
 }
