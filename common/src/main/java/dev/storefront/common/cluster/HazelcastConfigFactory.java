@@ -59,6 +59,10 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // Hazelcast's own metrics feed its Management Center, which Storefront does not run (every
+    // service exports its metrics through Micrometer); collecting them walks every internal probe
+    // every few seconds in every process.
+    config.getMetricsConfig().setEnabled(false);
     return config;
   }
 }

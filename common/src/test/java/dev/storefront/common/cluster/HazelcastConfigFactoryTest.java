@@ -134,4 +134,11 @@ class HazelcastConfigFactoryTest {
       assertThat(config.getMapConfigs()).containsKeys("__vertx.haInfo", "__vertx.nodeInfo");
     }
   }
+
+  @Test
+  void hazelcastsOwnMetricsCollectorIsOff() {
+    // Metrics leave through Micrometer; Hazelcast's collector would only cost CPU in every process.
+    assertThat(HazelcastConfigFactory.create(TCP).getMetricsConfig().isEnabled()).isFalse();
+    assertThat(HazelcastConfigFactory.create(KUBERNETES).getMetricsConfig().isEnabled()).isFalse();
+  }
 }
