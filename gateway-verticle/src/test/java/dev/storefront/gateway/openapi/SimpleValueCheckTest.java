@@ -187,6 +187,39 @@ class SimpleValueCheckTest {
     }
   }
 
+  @Test
+  void theDocumentsIdPatternIsCheckedByHandAndAcceptsNothingTheExpressionRefuses() {
+    java.util.regex.Pattern expression =
+        java.util.regex.Pattern.compile(SimpleValueCheck.UUID_PATTERN);
+    Predicate<String> byHand = SimpleValueCheck.patternCheck(SimpleValueCheck.UUID_PATTERN);
+    List<String> values = new ArrayList<>(VALUES);
+    values.addAll(
+        List.of(
+            UUID,
+            UUID.toUpperCase(),
+            "urn:uuid:" + UUID,
+            UUID + "\n",
+            UUID.replace('f', 'g'),
+            UUID.substring(1),
+            UUID + "0"));
+    for (String value : values) {
+      boolean matches = expression.matcher(value).find();
+      if (byHand.test(value)) {
+        assertThat(matches).as("'%s'", value).isTrue();
+      }
+    }
+    assertThat(byHand.test(UUID)).isTrue();
+    assertThat(byHand.test(UUID.toUpperCase())).isTrue();
+  }
+
+  @Test
+  void theDocumentsIdsUseThePatternCheckedByHand() throws java.io.IOException {
+    try (var yaml = getClass().getResourceAsStream("/openapi/storefront.yaml")) {
+      assertThat(new String(yaml.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("pattern: '" + SimpleValueCheck.UUID_PATTERN + "'");
+    }
+  }
+
   private static Predicate<String> simpleCheck(ApiDocument document, Parameter parameter) {
     return SimpleValueCheck.of(
         document
