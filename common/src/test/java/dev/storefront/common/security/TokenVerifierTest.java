@@ -111,6 +111,39 @@ class TokenVerifierTest {
   }
 
   @Test
+  void anExpiredTokenIsRefusedBeforeItsSignatureIsChecked(VertxTestContext ctx) {
+    long now = JwtForge.now();
+    JsonObject claims = validClaims().put("iat", now - 120).put("exp", now - 60);
+    // Signed by another key: were the signature checked first, that would be the refusal.
+    String token = JwtForge.es256(header(key.kid()), claims, EcKeys.generate());
+
+    verifier
+        .verify(token)
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(e)
+                              .isInstanceOf(InvalidTokenException.class)
+                              .hasMessageContaining("expired");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aTokenWithinTheLeewayAfterItsExpiryIsNotRefusedEarly() {
+    long now = JwtForge.now();
+    String token =
+        JwtForge.es256(header(key.kid()), validClaims().put("iat", now - 60).put("exp", now), key);
+
+    assertThat(TokenVerifier.expired(token, now * 1000)).isFalse();
+    assertThat(TokenVerifier.expired(token, (now + TokenVerifier.LEEWAY_SECONDS) * 1000 + 1))
+        .isTrue();
+    assertThat(TokenVerifier.expired("not.a.token", now * 1000)).isFalse();
+  }
+
+  @Test
   void aTokenWithoutExpiryIsRefused(VertxTestContext ctx) {
     JsonObject claims = validClaims();
     claims.remove("exp");

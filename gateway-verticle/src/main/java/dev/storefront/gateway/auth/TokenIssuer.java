@@ -5,6 +5,7 @@ import dev.storefront.common.security.EcKeys;
 import dev.storefront.common.security.EcKeys.SigningKey;
 import dev.storefront.common.security.EcKeys.VerificationKey;
 import dev.storefront.common.security.InternalTokens;
+import dev.storefront.common.security.InvalidTokenException;
 import dev.storefront.common.security.TokenSigner;
 import dev.storefront.common.security.TokenVerifier;
 import dev.storefront.gateway.identity.IdentityConfig;
@@ -34,6 +35,16 @@ public final class TokenIssuer {
   private static final int MAX_REMEMBERED = 10_000;
   private final java.util.Map<String, Verified> verified =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Tokens refused in the last {@value #REFUSAL_MEMORY_MS} ms, each with why: a client that keeps
+   * sending a bad token is answered from here rather than with a signature check per request. Not
+   * for ever, as a token refused for an issue time ahead of this clock becomes good.
+   */
+  private final java.util.Map<String, Refusal> refused =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static final long REFUSAL_MEMORY_MS = 60_000;
 
   public static final String ISSUER = "storefront";
 
@@ -131,10 +142,21 @@ public final class TokenIssuer {
       if (now < seen.expiresAtMillis()) {
         return Future.succeededFuture(seen.caller());
       }
+      // Its signature was good; only time has run out, and checking again cannot change that.
       verified.remove(token);
+      return Future.failedFuture(
+          remember(token, new InvalidTokenException("the token has expired")));
+    }
+    Refusal known = refused.get(token);
+    if (known != null && now < known.untilMillis()) {
+      return Future.failedFuture(known.reason());
     }
     return verifier
         .verify(token)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof InvalidTokenException invalid ? remember(token, invalid) : e))
         .map(
             claims -> {
               Caller caller = Caller.fromClaims(claims);
@@ -142,10 +164,24 @@ public final class TokenIssuer {
                 // Crude but bounded: a full cache starts over rather than growing.
                 verified.clear();
               }
-              verified.put(token, new Verified(caller, claims.getLong("exp", 0L) * 1_000));
+              // Good for as long as the verifier would still take it, leeway included.
+              long expiresAtMillis =
+                  (claims.getLong("exp", 0L) + TokenVerifier.LEEWAY_SECONDS) * 1_000;
+              verified.put(token, new Verified(caller, expiresAtMillis));
               return caller;
             });
   }
+
+  /** Keeps {@code refusal} as the answer to {@code token} from now on; bounded like the cache. */
+  private InvalidTokenException remember(String token, InvalidTokenException refusal) {
+    if (refused.size() >= MAX_REMEMBERED) {
+      refused.clear();
+    }
+    refused.put(token, new Refusal(refusal, System.currentTimeMillis() + REFUSAL_MEMORY_MS));
+    return refusal;
+  }
+
+  private record Refusal(InvalidTokenException reason, long untilMillis) {}
 
   private record Verified(Caller caller, long expiresAtMillis) {}
 
