@@ -4,8 +4,8 @@
 #   by id    GET /api/products/{id}, spread over --ids distinct products (default 2000), so the
 #            in-process cache works on a realistic set rather than one hot key;
 #   search   GET /api/products?q=WORD&size=20, WORD cycling over common words of the demo data.
-# Prints requests/s and p50/p99 per target (bench/edge-hop.sh does the measuring), then the
-# catalog cache's hit ratio over the run, from the instance's own /metrics.
+# Prints requests/s, p50/p99 and CPU time per request per target (bench/edge-hop.sh does the
+# measuring), then the catalog cache's hit ratio over the run, from the instance's own /metrics.
 #
 # Usage: bench/catalog-reads.sh [--name STACK] [--ids N] [--duration S] [--rounds N]
 # Needs a running stack with one catalog process and the demo data, and a rate limit above the
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront IDS=2000 DURATION=10 ROUNDS=2
+NAME=storefront IDS=2000 DURATION=10 ROUNDS=3
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;

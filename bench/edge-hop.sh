@@ -11,20 +11,40 @@
 #            included. Start the stack with a rate limit above the load for the measurement, e.g.
 #            RATE_LIMITS='/api/auth=20/60s;/api=1000000/1s' ./storefront up
 # Each target gets the same load (threads, connections, duration); targets are measured in
-# rounds (direct, nginx, floor, gateway, repeated) so machine noise spreads over all of them, and
-# the best round of each counts. Prints requests/s, p50 and p99, and ratios against nginx and the
-# floor.
+# rounds (direct, nginx, floor, gateway, repeated) so machine noise spreads over all of them.
+# Each round prints requests/s, p50, p99, errors, and the CPU time per request of the target's
+# own process(es) (the catalog for direct, nginx's workers, the floor's JVM, every gateway of the
+# stack) and of the catalog behind it, read from /proc around that same wrk run. The summary gives
+# the best round's and the median requests/s, the median p50, p99 and CPU per request, and ratios
+# against nginx and the floor, from medians and from best rounds.
+#
+# On a shared machine, CPU per request is the steadier figure: another tenant's load changes how
+# much CPU the targets get (throughput of one target can vary 2x between rounds), much less what
+# a request costs once it runs. It is not immune (a starved target batches less per wake-up), and
+# it counts what a process does besides serving (GC, JIT, cluster heartbeats). The catalog's
+# column is a sanity check: same backend, same requests, so it should be about the same for every
+# target; a round where it is not was disturbed.
+#
+# A fresh JVM (the floor, which this script starts; a gateway or catalog just restarted) serves
+# slower until its JIT settles, after tens of seconds of load. So each JVM target is loaded in
+# short runs with the measurement's own requests and connections until two runs in a row are
+# within 10% of each other, in throughput and in CPU per request (at most 45 s); nginx gets one
+# run. The warm-up prints how long each target took.
 #
 # Usage: bench/edge-hop.sh [--name STACK] [--duration S] [--connections N] [--threads N]
 #                          [--rounds N] [--path PATH] [--script WRK_LUA]
 # --script gives wrk a Lua script that chooses each request (bench/catalog-reads.sh uses it to
-# spread reads over many products); --path is then only the warm-up request.
+# spread reads over many products); --path is then only the URL handed to wrk, which the
+# script's requests replace.
 # Needs a running stack (./storefront up) with one catalog process and the built gateway jar;
 # installs wrk and nginx from Debian's packages when they are missing.
 set -euo pipefail
+# Failures inside $(...) stop the script too, so a vanished process or a failed wrk run is an
+# error rather than a row of blanks.
+shopt -s inherit_errexit
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=2 PATH_UNDER_TEST="/api/products?size=10" SCRIPT=
+NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=3 PATH_UNDER_TEST="/api/products?size=10" SCRIPT=
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
@@ -37,6 +57,9 @@ while (($#)); do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+# Warm-up runs: long enough for a steady rate, short enough to see the JIT's progress.
+WARM_RUN=3 WARM_LIMIT=45
+CLK_TCK="$(getconf CLK_TCK)"
 
 STATE="$ROOT/.storefront/$NAME"
 [[ -d "$STATE/ports" ]] || { echo "no stack '$NAME' is running: ./storefront up first" >&2; exit 1; }
@@ -46,6 +69,33 @@ CATALOG_PORT="$(curl -sf "http://127.0.0.1:$GATEWAY_PORT/ops/instances" | python
 import json, sys
 catalog = json.load(sys.stdin).get("catalog", [])
 sys.exit("run exactly one catalog process (./storefront scale catalog 1)") if len(catalog) != 1 else print(catalog[0]["port"])')"
+
+# The pid ./storefront recorded for instance $2 of service $1, trusted (as ./storefront does)
+# only while that pid still runs the instance, so a recycled pid is never measured.
+instance_pid() {
+  local file="$STATE/pids/$1-$2.pid" pid
+  [[ -s "$file" ]] || return 1
+  pid="$(tr -dc '0-9' <"$file")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  # Arguments end in NUL, so the trailing space makes catalog-1 not match catalog-10.
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"-Dstorefront.instance=$NAME/$1-$2 "* ]] || return 1
+  echo "$pid"
+}
+CATALOG_PID=''
+GATEWAY_PIDS=()
+shopt -s nullglob
+for file in "$STATE"/ports/catalog-*.port; do
+  n="${file##*-}"
+  if [[ "$(cat "$file")" == "$CATALOG_PORT" ]]; then CATALOG_PID="$(instance_pid catalog "${n%.port}" || true)"; fi
+done
+# Every gateway of the stack: with several, the one wrk talks to shares state with the others.
+for file in "$STATE"/pids/gateway-*.pid; do
+  n="${file##*-}"
+  pid="$(instance_pid gateway "${n%.pid}")" && GATEWAY_PIDS+=("$pid")
+done
+shopt -u nullglob
+[[ -n "$CATALOG_PID" ]] || { echo "no live process of the stack serves the catalog on :$CATALOG_PORT" >&2; exit 1; }
+((${#GATEWAY_PIDS[@]})) || { echo "no live gateway process in $STATE/pids" >&2; exit 1; }
 
 for tool in wrk nginx; do
   if ! command -v "$tool" >/dev/null; then
@@ -58,9 +108,11 @@ WORK="$(mktemp -d)"
 FLOOR_PID=
 trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; [[ -z "$FLOOR_PID" ]] || kill "$FLOOR_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-# The same shape as the gateway: one worker per core, a keep-alive pool to the instance.
+# The same shape as the gateway: one worker per core, a keep-alive pool to the instance. The
+# worker count is spelled out so the script knows how many workers to wait for.
+NGINX_WORKERS="$(nproc)"
 cat >"$WORK/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $NGINX_WORKERS;
 error_log $WORK/error.log warn;
 pid $WORK/nginx.pid;
 events { worker_connections 4096; }
@@ -81,6 +133,16 @@ http {
 CONF
 mkdir -p "$WORK/logs"
 nginx -p "$WORK" -c "$WORK/nginx.conf"
+# The workers serve; the master only supervises them, so its CPU is left out.
+NGINX_PIDS=()
+for _ in $(seq 1 50); do
+  if [[ -s "$WORK/nginx.pid" ]]; then
+    mapfile -t NGINX_PIDS < <(pgrep -P "$(cat "$WORK/nginx.pid")" || true)
+    ((${#NGINX_PIDS[@]} < NGINX_WORKERS)) || break
+  fi
+  sleep 0.1
+done
+((${#NGINX_PIDS[@]} == NGINX_WORKERS)) || { echo "nginx did not start its $NGINX_WORKERS workers" >&2; exit 1; }
 
 GATEWAY_JAR="$ROOT/gateway-verticle/target/gateway-verticle.jar"
 [[ -f "$GATEWAY_JAR" ]] || { echo "build the gateway first (mvn -B install -DskipTests)" >&2; exit 1; }
@@ -90,12 +152,35 @@ FLOOR_PID=$!
 for _ in $(seq 1 60); do grep -q "bare proxy on" "$WORK/floor.log" && break; sleep 0.5; done
 grep -q "bare proxy on" "$WORK/floor.log" || { cat "$WORK/floor.log" >&2; echo "the floor proxy did not start" >&2; exit 1; }
 
-run() { # name port -> "rps p50_ms p99_ms errors"
-  local out
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$AUTH_HEADER" ${SCRIPT:+-s "$SCRIPT"} "http://127.0.0.1:$2$PATH_UNDER_TEST")"
-  python3 - "$out" <<'PY'
+declare -A PORT=([direct]="$CATALOG_PORT" [nginx]="$NGINX_PORT" [floor]="$FLOOR_PORT" [gateway]="$GATEWAY_PORT")
+# Whose CPU time each target's requests are charged with.
+declare -A PIDS=([direct]="$CATALOG_PID" [nginx]="${NGINX_PIDS[*]}" [floor]="$FLOOR_PID" [gateway]="${GATEWAY_PIDS[*]}")
+TARGETS=(direct nginx floor gateway)
+
+# CPU time (user + system, in clock ticks) the given processes have used so far, all threads.
+cpu_ticks() {
+  local pid stat fields total=0
+  for pid in "$@"; do
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || { echo "process $pid is gone" >&2; return 1; }
+    # The command name (field 2) may hold spaces, so fields are counted from its ")": after
+    # it come field 3 on, which puts utime (14) and stime (15) at 11 and 12.
+    read -ra fields <<<"${stat##*") "}"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
+# One wrk run of $2 seconds against the port $1; prints wrk's report.
+load() {
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency -H "$AUTH_HEADER" ${SCRIPT:+-s "$SCRIPT"} "http://127.0.0.1:$1$PATH_UNDER_TEST"
+}
+
+# wrk's report $1, with CPU ticks $2 (the target's processes) and $3 (the catalog) spent during
+# it -> "rps p50_ms p99_ms errors requests target_cpu_us_per_request catalog_cpu_us_per_request"
+parse() {
+  python3 - "$@" "$CLK_TCK" <<'PY'
 import re, sys
-out = sys.argv[1]
+out, target_ticks, catalog_ticks, clk_tck = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 if "50%" not in out or "Requests/sec" not in out:
     sys.exit("wrk gave no latency distribution:\n" + out)
 def ms(v):
@@ -105,6 +190,8 @@ def ms(v):
     n, u = float(m.group(1)), m.group(2)
     return n * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+# Completed requests, the divisor for CPU time ("  123456 requests in 10.00s, 45.6MB read").
+requests = int(re.search(r"^\s*(\d+) requests in ", out, re.M).group(1))
 # The distribution's own lines ("     50%    3.31ms"), not a percentage elsewhere in the output.
 p50 = ms(re.search(r"^\s+50(?:\.0+)?%\s+(\S+)", out, re.M).group(1))
 p99 = ms(re.search(r"^\s+99(?:\.0+)?%\s+(\S+)", out, re.M).group(1))
@@ -113,8 +200,50 @@ errors = int(m.group(1)) if m else 0
 m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
 if m:
     errors += sum(int(x) for x in m.groups())
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors}")
+def us(ticks):
+    return ticks / clk_tck * 1e6 / requests if requests else 0.0
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors} {requests} {us(target_ticks):.1f} {us(catalog_ticks):.1f}")
 PY
+}
+
+# One run of target $1 for $2 seconds -> parse's line. CPU is read right around wrk, so it
+# covers the same requests wrk counts.
+measure() {
+  local pids target0 catalog0 target1 catalog1 out
+  read -ra pids <<<"${PIDS[$1]}"
+  target0="$(cpu_ticks "${pids[@]}")"
+  catalog0="$(cpu_ticks "$CATALOG_PID")"
+  out="$(load "${PORT[$1]}" "$2")"
+  target1="$(cpu_ticks "${pids[@]}")"
+  catalog1="$(cpu_ticks "$CATALOG_PID")"
+  parse "$out" "$((target1 - target0))" "$((catalog1 - catalog0))"
+}
+
+# Whether $1 is within 10% of $2 (both integers).
+close() { (($2 > 0 && 10 * ($1 > $2 ? $1 - $2 : $2 - $1) <= $2)); }
+
+# Loads target $1 in short runs until two in a row are within 10% of each other, or for $2
+# seconds at most -> "seconds settled|unsettled errors rps/cpu_us rps/cpu_us ...". Throughput
+# alone settles too early when the machine, not the JIT, caps it; the CPU a request costs keeps
+# falling while the JIT still compiles (its threads count too), so both must hold still.
+warm() {
+  local spent=0 prev_rps=0 prev_cpu=0 errors=0 runs="" result rps run_errors cpu
+  while :; do
+    result="$(measure "$1" "$WARM_RUN")"
+    read -r rps _ _ run_errors _ cpu _ <<<"$result"
+    spent=$((spent + WARM_RUN)) errors=$((errors + run_errors)) runs+=" $rps/${cpu%.*}"
+    # In tenths of a µs, to compare in integers.
+    cpu=$((10#${cpu/./}))
+    if close "$rps" "$prev_rps" && close "$cpu" "$prev_cpu"; then
+      echo "$spent settled $errors$runs"
+      return
+    fi
+    if ((spent + WARM_RUN > $2)); then
+      echo "$spent unsettled $errors$runs"
+      return
+    fi
+    prev_rps=$rps prev_cpu=$cpu
+  done
 }
 
 # A signed-in shopper, so the gateway hop includes token verification and the per-account bucket.
@@ -126,33 +255,65 @@ TOKEN="$(curl -sf -H 'Content-Type: application/json' -d "$CREDENTIALS" "http://
 AUTH_HEADER="Authorization: Bearer $TOKEN"
 
 echo "Backend: catalog on :$CATALOG_PORT, path $PATH_UNDER_TEST${SCRIPT:+ (requests from $SCRIPT)}; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s)"
-# Warm up every path (JIT, pools) before measuring.
-for port in "$CATALOG_PORT" "$NGINX_PORT" "$FLOOR_PORT" "$GATEWAY_PORT"; do
-  wrk -t1 -c8 -d5s -H "$AUTH_HEADER" "http://127.0.0.1:$port$PATH_UNDER_TEST" >/dev/null
+echo "CPU of: direct pid ${PIDS[direct]} (catalog), nginx workers ${PIDS[nginx]}, floor pid ${PIDS[floor]}, gateway pid(s) ${PIDS[gateway]}"
+echo
+echo "Warm-up (${WARM_RUN} s runs until two in a row are within 10% in req/s and CPU µs/req, at most ${WARM_LIMIT} s; nginx one run):"
+for target in "${TARGETS[@]}"; do
+  # nginx has no JIT to wait for; one run opens its connections to the catalog.
+  limit="$WARM_LIMIT"
+  [[ "$target" != nginx ]] || limit="$WARM_RUN"
+  result="$(warm "$target" "$limit")"
+  read -r spent state errors runs <<<"$result"
+  note=
+  [[ "$state" == settled || "$target" == nginx ]] || note="  (not settled)"
+  ((errors == 0)) || note+="  ($errors errors)"
+  printf '  %-8s %3d s   req/s/CPU µs per run:%s%s\n' "$target" "$spent" "$runs" "$note"
 done
-declare -A best
+
+echo
+# Spelled out: printf pads by bytes, and µ takes two.
+echo 'round  target       req/s   p50 ms   p99 ms  errors   CPU µs/req  catalog µs/req'
 for ((r = 1; r <= ROUNDS; r++)); do
-  for target in direct:"$CATALOG_PORT" nginx:"$NGINX_PORT" floor:"$FLOOR_PORT" gateway:"$GATEWAY_PORT"; do
-    name="${target%%:*}"
-    result="$(run "$name" "${target##*:}")"
-    echo "  round $r  $(printf '%-8s' "$name") $result  (rps p50_ms p99_ms errors)"
-    prev="${best[$name]:-0 0 0 0}"
-    if (( ${result%% *} > ${prev%% *} )); then best[$name]="$result"; fi
+  for target in "${TARGETS[@]}"; do
+    result="$(measure "$target" "$DURATION")"
+    read -r rps p50 p99 errors requests target_us catalog_us <<<"$result"
+    printf '%-5s  %-8s %9s %8s %8s %7s %12s %15s\n' "$r" "$target" "$rps" "$p50" "$p99" "$errors" "$target_us" "$catalog_us"
+    echo "$target $rps $p50 $p99 $errors $requests $target_us $catalog_us" >>"$WORK/rounds"
   done
 done
 
-python3 - "${best[direct]}" "${best[nginx]}" "${best[floor]}" "${best[gateway]}" <<'PY'
+python3 - "$WORK/rounds" <<'PY'
 import sys
+from statistics import median
 names = ["direct", "nginx", "floor", "gateway"]
-rows = dict(zip(names, [list(map(float, a.split())) for a in sys.argv[1:]]))
+rounds = {name: [] for name in names}
+with open(sys.argv[1]) as f:
+    for line in f:
+        name, *values = line.split()
+        rounds[name].append(list(map(float, values)))
+RPS, P50, P99, ERRORS, REQUESTS, CPU, CATALOG = range(7)
+best = {name: max(rows, key=lambda row: row[RPS]) for name, rows in rounds.items()}
+med = {name: [median(row[i] for row in rows) for i in range(7)] for name, rows in rounds.items()}
+def ratio(a, b):
+    return f"{a / b:.2f}x" if b else "n/a"
+
 print()
-print(f"{'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-for name, (rps, p50, p99, err) in rows.items():
-    print(f"{name:<8} {rps:>9.0f} {p50:>8.2f} {p99:>8.2f} {err:>7.0f}")
-g, n = rows["gateway"], rows["nginx"]
+print(f"Over {len(rounds['direct'])} round(s): 'best' is the round with the most requests/s, every other column a median")
+print(f"{'target':<8} {'best req/s':>10} {'med req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+      f" {'CPU µs/req':>11} {'catalog µs/req':>15}")
+for name in names:
+    m = med[name]
+    errors = sum(row[ERRORS] for row in rounds[name])
+    print(f"{name:<8} {best[name][RPS]:>10.0f} {m[RPS]:>10.0f} {m[P50]:>8.2f} {m[P99]:>8.2f} {errors:>7.0f}"
+          f" {m[CPU]:>11.1f} {m[CATALOG]:>15.1f}")
+
+g, n, f = (med[name] for name in ["gateway", "nginx", "floor"])
 print()
-print(f"gateway/nginx throughput: {g[0] / n[0]:.2f}x   p50: {g[1] / n[1]:.2f}x   p99: {g[2] / n[2]:.2f}x")
-print(f"gateway/direct throughput: {g[0] / rows['direct'][0]:.2f}x")
-f = rows["floor"]
-print(f"floor/nginx throughput: {f[0] / n[0]:.2f}x   gateway/floor throughput: {g[0] / f[0]:.2f}x")
+print(f"CPU per request (medians, the steadier figure): gateway/nginx {ratio(g[CPU], n[CPU])}"
+      f"   gateway/floor {ratio(g[CPU], f[CPU])}   floor/nginx {ratio(f[CPU], n[CPU])}")
+for label, rows in [("Medians", med), ("Best rounds", best)]:
+    g, n, f, d = (rows[name] for name in ["gateway", "nginx", "floor", "direct"])
+    print(f"{label}: gateway/nginx req/s {ratio(g[RPS], n[RPS])}, p50 {ratio(g[P50], n[P50])},"
+          f" p99 {ratio(g[P99], n[P99])}   gateway/direct req/s {ratio(g[RPS], d[RPS])}"
+          f"   floor/nginx req/s {ratio(f[RPS], n[RPS])}   gateway/floor req/s {ratio(g[RPS], f[RPS])}")
 PY
