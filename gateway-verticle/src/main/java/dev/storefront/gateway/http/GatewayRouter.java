@@ -82,10 +82,10 @@ public final class GatewayRouter {
                 .setName("gateway-upstream-streams")
                 .setMetricsName(Metrics.UNMETERED + "gateway-upstream-streams"),
             new PoolOptions().setHttp1MaxSize(config.upstream().streamPoolSize()));
-    ProxyHandler proxy =
-        new ProxyHandler(vertx, client, streamClient, upstreams, config.upstream(), edge);
     // The time limits of this router's requests: one timer for the event loop, not one per limit.
     Deadlines deadlines = new Deadlines();
+    ProxyHandler proxy =
+        new ProxyHandler(deadlines, client, streamClient, upstreams, config.upstream(), edge);
     RequestLimits limits = new RequestLimits(edge, deadlines);
 
     Router router = ServiceRouter.create(vertx, health);
