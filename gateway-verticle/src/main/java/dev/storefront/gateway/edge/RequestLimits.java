@@ -28,9 +28,19 @@ import io.vertx.ext.web.RoutingContext;
 public final class RequestLimits {
 
   private final EdgeConfig config;
+  private final Deadlines deadlines;
 
+  /** Limits whose request timeout keeps its own deadlines, for requests of one event loop. */
   public RequestLimits(EdgeConfig config) {
+    this(config, new Deadlines());
+  }
+
+  /**
+   * @param deadlines the deadlines of the event loop the {@link #timeout()} handler runs on
+   */
+  public RequestLimits(EdgeConfig config, Deadlines deadlines) {
     this.config = config;
+    this.deadlines = deadlines;
   }
 
   /** Refuses a declared body larger than the limit with 413, before reading any of it. */
@@ -59,7 +69,8 @@ public final class RequestLimits {
   /**
    * Answers 504 when the whole exchange, body in and answer out, takes longer than the request
    * timeout. A response already under way is cut off instead (the failure handler closes the
-   * connection), since its status line has left.
+   * connection), since its status line has left. The 504 may come up to 10 ms late (see {@link
+   * Deadlines}).
    */
   public Handler<RoutingContext> timeout() {
     long millis = config.requestTimeout().toMillis();
@@ -68,18 +79,16 @@ public final class RequestLimits {
         ctx.next();
         return;
       }
-      long timer =
-          ctx.vertx()
-              .setTimer(
-                  millis,
-                  t -> {
-                    if (!ctx.response().ended() && !ctx.failed()) {
-                      ctx.fail(
-                          Problems.of(
-                              504, "The request was not completed within " + millis + " ms"));
-                    }
-                  });
-      ctx.addEndHandler(v -> ctx.vertx().cancelTimer(timer));
+      Deadlines.Deadline deadline =
+          deadlines.start(
+              millis,
+              v -> {
+                if (!ctx.response().ended() && !ctx.failed()) {
+                  ctx.fail(
+                      Problems.of(504, "The request was not completed within " + millis + " ms"));
+                }
+              });
+      ctx.addEndHandler(v -> deadline.cancel());
       ctx.next();
     };
   }

@@ -7,6 +7,7 @@ import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.security.Caller;
 import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.Cors;
+import dev.storefront.gateway.edge.Deadlines;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.RateLimiter;
 import dev.storefront.gateway.edge.RequestLimits;
@@ -48,6 +49,9 @@ public final class GatewayRouter {
    * (so even refusals carry them); the request time limit and body size; validation against the
    * OpenAPI document; authentication; the rate limit (per account when authenticated); the auth
    * endpoints; the proxied resources.
+   *
+   * <p>A router serves the requests of one event loop (each server verticle builds its own): their
+   * time limits are kept on that loop (see {@link Deadlines}).
    */
   public static Router create(
       Vertx vertx,
@@ -78,9 +82,11 @@ public final class GatewayRouter {
                 .setName("gateway-upstream-streams")
                 .setMetricsName(Metrics.UNMETERED + "gateway-upstream-streams"),
             new PoolOptions().setHttp1MaxSize(config.upstream().streamPoolSize()));
+    // The time limits of this router's requests: one timer for the event loop, not one per limit.
+    Deadlines deadlines = new Deadlines();
     ProxyHandler proxy =
-        new ProxyHandler(vertx, client, streamClient, upstreams, config.upstream(), edge);
-    RequestLimits limits = new RequestLimits(edge);
+        new ProxyHandler(deadlines, client, streamClient, upstreams, config.upstream(), edge);
+    RequestLimits limits = new RequestLimits(edge, deadlines);
 
     Router router = ServiceRouter.create(vertx, health);
     router.route().handler(new SecurityHeaders(edge));

@@ -3,6 +3,7 @@ package dev.storefront.gateway.proxy;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.RequestIds;
 import dev.storefront.gateway.config.GatewayConfig;
+import dev.storefront.gateway.edge.Deadlines;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.LimitedBody;
 import dev.storefront.gateway.openapi.RequestValidation;
@@ -10,9 +11,9 @@ import dev.storefront.gateway.proxy.UpstreamMeters.Outcome;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -56,7 +57,7 @@ public final class ProxyHandler {
       Set.of(
           HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE);
 
-  private final Vertx vertx;
+  private final Deadlines deadlines;
   private final HttpClient client;
   private final HttpClient streamClient;
   private final Upstreams upstreams;
@@ -64,17 +65,18 @@ public final class ProxyHandler {
   private final EdgeConfig edge;
 
   /**
+   * @param deadlines the deadlines of the event loop this handler forwards on
    * @param client the connections for ordinary requests
    * @param streamClient the connections for requests on stream paths, each held for a stream's life
    */
   public ProxyHandler(
-      Vertx vertx,
+      Deadlines deadlines,
       HttpClient client,
       HttpClient streamClient,
       Upstreams upstreams,
       GatewayConfig.Upstream config,
       EdgeConfig edge) {
-    this.vertx = vertx;
+    this.deadlines = deadlines;
     this.client = client;
     this.streamClient = streamClient;
     this.upstreams = upstreams;
@@ -166,19 +168,22 @@ public final class ProxyHandler {
         .compose(
             outbound -> {
               attempt.sent = true;
-              // Nothing moving either way for this long ends the exchange, however long the body;
-              // Vert.x drops this limit once the answer's head arrives (a stream then gets its
-              // own, see EventStreams).
-              outbound.idleTimeout(config.timeout().toMillis());
-              long[] timer = {-1};
               Future<Void> bodySent;
               Buffer validated = RequestValidation.bufferedBody(ctx);
+              boolean streamed = validated == null && hasBody(inbound);
               if (validated != null) {
                 // Read whole and checked at the edge: the request stream has ended; send the copy.
                 outbound.putHeader(
                     HttpHeaders.CONTENT_LENGTH, Integer.toString(validated.length()));
                 bodySent = outbound.end(validated);
-              } else if (hasBody(inbound)) {
+              } else if (streamed) {
+                // A streamed body can stall, and the service's time to answer only starts once it
+                // is sent: until then Vert.x's idle timeout bounds the exchange. It restarts only
+                // on data from the service, so before the answer's head it limits the whole
+                // exchange, upload included; Vert.x drops it once the head arrives (a stream then
+                // gets its own, see EventStreams). A request with its body at hand, or none, needs
+                // no such timer: its time to answer starts at once and covers the exchange.
+                outbound.idleTimeout(config.timeout().toMillis());
                 if (inbound.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
                   outbound.setChunked(true);
                 }
@@ -194,20 +199,15 @@ public final class ProxyHandler {
               } else {
                 bodySent = outbound.end();
               }
-              // The service's time to answer counts from the end of the request body, so a slow
-              // upload to a healthy service is not cut off.
-              bodySent.onSuccess(
-                  v ->
-                      timer[0] =
-                          vertx.setTimer(
-                              config.timeout().toMillis(),
-                              t -> {
-                                attempt.timedOut = true;
-                                outbound.reset(0, new UpstreamTimeoutException());
-                              }));
+              // The service's time to answer counts from the end of the request body.
+              if (streamed) {
+                bodySent.onSuccess(v -> awaitAnswer(outbound, attempt));
+              } else {
+                awaitAnswer(outbound, attempt);
+              }
               return outbound
                   .response()
-                  .andThen(ar -> vertx.cancelTimer(timer[0]))
+                  .andThen(ar -> attempt.answered())
                   .recover(
                       e ->
                           Future.failedFuture(
@@ -222,6 +222,23 @@ public final class ProxyHandler {
                             ? Future.failedFuture(new UpstreamServerError(r))
                             : Future.succeededFuture(r);
                       });
+            });
+  }
+
+  /**
+   * Gives the service the upstream timeout to answer, from now; an answer that came already (one
+   * sent before the whole body arrived, say) needs none.
+   */
+  private void awaitAnswer(HttpClientRequest outbound, Attempt attempt) {
+    if (attempt.answered) {
+      return;
+    }
+    attempt.answerDeadline =
+        deadlines.start(
+            config.timeout().toMillis(),
+            v -> {
+              attempt.timedOut = true;
+              outbound.reset(0, new UpstreamTimeoutException());
             });
   }
 
@@ -419,15 +436,25 @@ public final class ProxyHandler {
     return Problems.of(502, "The " + service + " service could not be reached");
   }
 
-  /** Whether this attempt's request left for the instance. */
+  /** Whether this attempt's request left for the instance, and how it ended. */
   private static final class Attempt {
     final boolean streamPath;
     boolean sent;
+    boolean answered;
     boolean timedOut;
     LimitedBody body;
+    Deadlines.Deadline answerDeadline;
 
     Attempt(boolean streamPath) {
       this.streamPath = streamPath;
+    }
+
+    /** The exchange has the head of its answer, or has failed: the time to answer is over. */
+    void answered() {
+      answered = true;
+      if (answerDeadline != null) {
+        answerDeadline.cancel();
+      }
     }
   }
 

@@ -439,6 +439,119 @@ class ProxyHandlerTest {
                         })));
   }
 
+  @Test
+  void answers504WhenTheServiceDoesNotAnswerInTimeAfterAStreamedBody(
+      Vertx vertx, VertxTestContext ctx) {
+    List<CatalogStandIn> standIns = new ArrayList<>();
+    long[] sentAt = new long[1];
+    start(vertx, standIns, "hung", Behaviour.HANG)
+        .compose(v -> startGateway(vertx, upstream(Duration.ofSeconds(1), 5)))
+        .compose(
+            v -> {
+              sentAt[0] = System.nanoTime();
+              // No contract mounted: the body streams through rather than being read at the edge.
+              return send(HttpMethod.POST, "/api/products", NO_HEADERS, pattern(64 * 1024));
+            })
+        .onComplete(
+            ctx.succeeding(
+                response ->
+                    ctx.verify(
+                        () -> {
+                          long elapsedMs =
+                              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt[0]);
+                          assertProblem(response, 504);
+                          assertThat(elapsedMs).isBetween(900L, 3_000L);
+                          assertThat(standIns.get(0).received())
+                              .extracting(r -> r.body().length())
+                              .containsExactly(64 * 1024);
+                          assertThat(upstreamAttempts("hung", "timeout")).isEqualTo(1);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void answers504WhenTheServiceDoesNotAnswerInTimeAfterAValidatedBody(
+      Vertx vertx, VertxTestContext ctx) {
+    List<CatalogStandIn> standIns = new ArrayList<>();
+    long[] sentAt = new long[1];
+    MultiMap put =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json")
+            .add("If-Match", "\"1\"");
+    Buffer body =
+        new JsonObject()
+            .put("sku", "BOOK-0003")
+            .put("name", "A third book")
+            .put("category", "books")
+            .put("price", new JsonObject().put("amountMinor", 1500).put("currency", "EUR"))
+            .put("stock", 2)
+            .toBuffer();
+    start(vertx, standIns, "hung", Behaviour.HANG)
+        .compose(v -> ApiDocument.load(vertx))
+        .compose(
+            document ->
+                startGateway(
+                    vertx, upstream(Duration.ofSeconds(1), 5), GatewayRouter.contract(document)))
+        .compose(
+            v -> {
+              sentAt[0] = System.nanoTime();
+              return send(
+                  HttpMethod.PUT, "/api/products/3fa85f64-5717-4562-b3fc-2c963f66afa6", put, body);
+            })
+        .onComplete(
+            ctx.succeeding(
+                response ->
+                    ctx.verify(
+                        () -> {
+                          long elapsedMs =
+                              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt[0]);
+                          assertProblem(response, 504);
+                          assertThat(elapsedMs).isBetween(900L, 3_000L);
+                          assertThat(standIns.get(0).received())
+                              .extracting(Received::body)
+                              .containsExactly(body);
+                          assertThat(upstreamAttempts("hung", "timeout")).isEqualTo(1);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void anAnswerBegunInTimeIsNotCutOffByTheUpstreamTimeout(Vertx vertx, VertxTestContext ctx) {
+    HttpClient http = vertx.createHttpClient();
+    List<CatalogStandIn> standIns = new ArrayList<>();
+    instances(vertx, "a")
+        .map(standIns::addAll)
+        .compose(v -> startGateway(vertx, upstream(Duration.ofMillis(300), 5)))
+        .compose(v -> http.request(HttpMethod.GET, gatewayPort, HOST, CatalogStandIn.TRICKLE_PATH))
+        .compose(
+            request ->
+                request
+                    .send()
+                    .compose(
+                        response -> {
+                          Promise<Void> firstChunk = Promise.promise();
+                          response.handler(chunk -> firstChunk.tryComplete());
+                          return firstChunk.future();
+                        })
+                    // Well past the time to answer: the head came in time, so nothing may fire.
+                    .compose(v -> vertx.timer(1_000, TimeUnit.MILLISECONDS))
+                    .compose(
+                        v -> {
+                          boolean cutOff = standIns.get(0).trickleClosed.future().isComplete();
+                          return request.connection().close().map(cutOff);
+                        }))
+        .onComplete(
+            ctx.succeeding(
+                cutOff ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(cutOff).isFalse();
+                          assertThat(upstreamAttempts("a", "answered")).isEqualTo(1);
+                          assertThat(upstreamAttempts("a", "timeout")).isZero();
+                          ctx.completeNow();
+                        })));
+  }
+
   // --- 8. no replay of a sent POST --------------------------------------------------------------
 
   @Test
