@@ -2,6 +2,7 @@ package dev.storefront.gateway.proxy;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -9,6 +10,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.Pipe;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,9 +74,6 @@ public final class EventStreams {
   void relay(RoutingContext ctx, HttpClientResponse upstream, Duration idleTimeout) {
     HttpServerResponse client = ctx.response();
     HttpClientRequest exchange = upstream.request();
-    // Heartbeats keep a healthy stream busy; silence this long means the service or the path to
-    // it is gone.
-    exchange.idleTimeout(idleTimeout.toMillis());
     client.headers().remove(HttpHeaders.CONTENT_LENGTH);
     // Turns the server's compression off for this response (the header itself is not sent).
     client.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
@@ -83,7 +82,21 @@ public final class EventStreams {
     client.setChunked(true);
 
     HttpConnection connection = ctx.request().connection();
-    Pipe<Buffer> pipe = upstream.pipe();
+    // Heartbeats keep a healthy stream busy; silence this long means the service or the path to
+    // it is gone. Watched here rather than with the exchange's own idle timeout, which Vert.x
+    // 5.0.8 shortens each time data arrives in between, so that a stream with steady heartbeats
+    // would still be cut after a few periods.
+    Silence silence = new Silence(upstream, idleTimeout.toNanos());
+    long watch =
+        ctx.vertx()
+            .setPeriodic(
+                Math.max(1, idleTimeout.toMillis() / 4),
+                id -> {
+                  if (silence.exceeded(System.nanoTime())) {
+                    exchange.reset(0, new StreamIdleException(idleTimeout));
+                  }
+                });
+    Pipe<Buffer> pipe = silence.pipe();
     open.incrementAndGet();
     register(connection, pipe);
     // A pipe notices a client that left only at its next write, which may be a heartbeat away.
@@ -96,6 +109,7 @@ public final class EventStreams {
     pipe.to(client)
         .onComplete(
             ar -> {
+              ctx.vertx().cancelTimer(watch);
               open.decrementAndGet();
               unregister(connection, pipe);
               if (ar.failed()) {
@@ -104,6 +118,78 @@ public final class EventStreams {
                 exchange.reset();
               }
             });
+  }
+
+  /** The service's stream, noting when it last sent anything. */
+  static final class Silence implements ReadStream<Buffer> {
+    private final ReadStream<Buffer> upstream;
+    private final long limitNanos;
+    private volatile long lastNanos = System.nanoTime();
+    private volatile boolean paused;
+
+    Silence(ReadStream<Buffer> upstream, long limitNanos) {
+      this.upstream = upstream;
+      this.limitNanos = limitNanos;
+    }
+
+    /** Whether nothing has come for longer than the limit, as of {@code nowNanos}. */
+    boolean exceeded(long nowNanos) {
+      // While a slow client holds the stream back, whatever the service sends waits unread.
+      return !paused && nowNanos - lastNanos > limitNanos;
+    }
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+      upstream.handler(
+          handler == null
+              ? null
+              : data -> {
+                lastNanos = System.nanoTime();
+                handler.handle(data);
+              });
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+      upstream.exceptionHandler(handler);
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+      paused = true;
+      upstream.pause();
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+      // Time spent held back by a slow client is not the service's silence.
+      lastNanos = System.nanoTime();
+      paused = false;
+      upstream.resume();
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+      upstream.fetch(amount);
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+      upstream.endHandler(endHandler);
+      return this;
+    }
+  }
+
+  /** The service sent nothing, not even a heartbeat, for the stream idle timeout. */
+  static final class StreamIdleException extends RuntimeException {
+    StreamIdleException(Duration limit) {
+      super("the event stream was silent for " + limit.toMillis() + " ms", null, false, false);
+    }
   }
 
   /** Removes the gauge; streams still open go on being counted nowhere. */

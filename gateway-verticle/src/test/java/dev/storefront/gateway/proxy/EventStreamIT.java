@@ -174,6 +174,20 @@ class EventStreamIT {
   }
 
   @Test
+  void aStreamWithSteadyHeartbeatsOutlivesManyStreamIdleTimeouts() throws Exception {
+    // Heartbeats at a third of the stream idle timeout: never silent for long, for four timeouts.
+    start(Map.of(), STREAM_IDLE_TIMEOUT_S * 1000 / 3);
+    String token = account();
+    Open open = await(streams.open(port, token, MultiMap.caseInsensitiveMultiMap()), 10);
+    Stream stream = backend.nextStream();
+    Thread.sleep(4 * STREAM_IDLE_TIMEOUT_S * 1000L);
+    assertThat(open.endedAt).as("the client's response").isNotDone();
+    assertThat(stream.closedAt).as("the service's request").isNotDone();
+    stream.send(7, notification(7)).get(5, TimeUnit.SECONDS);
+    assertThat(open.nextEvent(5).text()).startsWith("id: 7\n");
+  }
+
+  @Test
   void aStreamSilentForTheStreamIdleTimeoutIsEnded() throws Exception {
     start(Map.of(), 0);
     String token = account();
