@@ -1,8 +1,10 @@
 package dev.storefront.gateway.auth;
 
+import dev.storefront.common.cluster.TokenBucket;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.security.Caller;
 import dev.storefront.common.security.InternalTokens;
+import dev.storefront.gateway.edge.RateLimiter;
 import dev.storefront.gateway.http.Paths;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -45,10 +47,21 @@ public final class EdgeAuthenticator implements Handler<RoutingContext> {
 
   private final TokenIssuer tokens;
   private final InternalTokens.Issuer internal;
+  private final TokenChecks checks;
 
+  /** Without a budget of token checks per address (tests, tools). */
   public EdgeAuthenticator(TokenIssuer tokens, InternalTokens.Issuer internal) {
+    this(tokens, internal, null);
+  }
+
+  /**
+   * @param checks how many tokens new to this gateway one address may have checked; null for no
+   *     limit
+   */
+  public EdgeAuthenticator(TokenIssuer tokens, InternalTokens.Issuer internal, TokenChecks checks) {
     this.tokens = tokens;
     this.internal = internal;
+    this.checks = checks;
   }
 
   /**
@@ -94,6 +107,21 @@ public final class EdgeAuthenticator implements Handler<RoutingContext> {
     if (token == null) {
       challenge(ctx, "Bearer error=\"invalid_request\"", "The Authorization header must be Bearer");
       return;
+    }
+    if (checks != null && !tokens.remembers(token)) {
+      // A token new to this gateway costs a signature check: from the address's budget.
+      TokenBucket.Decision budget = checks.take(ctx.request());
+      if (!budget.allowed()) {
+        ctx.response()
+            .putHeader(RateLimiter.RETRY_AFTER_HEADER, Long.toString(budget.retryAfterSeconds()));
+        ctx.fail(
+            Problems.of(
+                429,
+                "Too many new access tokens from this address; try again in "
+                    + budget.retryAfterSeconds()
+                    + " s"));
+        return;
+      }
     }
     tokens
         .authenticate(token)

@@ -1,6 +1,7 @@
 package dev.storefront.gateway.auth;
 
 import dev.storefront.common.config.Env;
+import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.security.EcKeys.SigningKey;
 import dev.storefront.common.security.InternalTokens;
 import dev.storefront.gateway.http.Paths;
@@ -33,6 +34,7 @@ public final class EdgeSecurity {
   private final SigningKey internalKey;
   private final AccountRepository repository;
   private final PasswordHasher hasher;
+  private final TokenChecks checks;
 
   private EdgeSecurity(
       Vertx vertx,
@@ -40,18 +42,21 @@ public final class EdgeSecurity {
       TokenIssuer.Keys keys,
       SigningKey internalKey,
       AccountRepository repository,
-      PasswordHasher hasher) {
+      PasswordHasher hasher,
+      TokenChecks checks) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
     this.internalKey = internalKey;
     this.repository = repository;
     this.hasher = hasher;
+    this.checks = checks;
   }
 
   /** Reads {@link IdentityConfig} from {@code env} and loads (or shares) the signing keys. */
   public static Future<EdgeSecurity> start(Vertx vertx, Env env, Pool pool) {
     IdentityConfig config = IdentityConfig.from(env);
+    TokenChecks checks = TokenChecks.from(env, vertx, Metrics.registry());
     return TokenIssuer.Keys.load(vertx, config)
         .compose(
             keys ->
@@ -64,7 +69,8 @@ public final class EdgeSecurity {
                                 keys,
                                 internal,
                                 new AccountRepository(pool),
-                                new PasswordHasher(vertx))));
+                                new PasswordHasher(vertx),
+                                checks)));
   }
 
   /**
@@ -100,7 +106,7 @@ public final class EdgeSecurity {
   }
 
   private EdgeAuthenticator authenticator(TokenIssuer tokens) {
-    return new EdgeAuthenticator(tokens, new InternalTokens.Issuer(vertx, internalKey));
+    return new EdgeAuthenticator(tokens, new InternalTokens.Issuer(vertx, internalKey), checks);
   }
 
   public TokenIssuer.Keys keys() {

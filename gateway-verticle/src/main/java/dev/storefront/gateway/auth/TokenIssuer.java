@@ -183,6 +183,15 @@ public final class TokenIssuer {
 
   private record Refusal(InvalidTokenException reason, long untilMillis) {}
 
+  /** Whether {@code token} is answered from memory: verified before, or refused lately. */
+  public boolean remembers(String token) {
+    if (verified.containsKey(token)) {
+      return true;
+    }
+    Refusal known = refused.get(token);
+    return known != null && System.currentTimeMillis() < known.untilMillis();
+  }
+
   private record Verified(Caller caller, long expiresAtMillis) {}
 
   public String currentKeyId() {

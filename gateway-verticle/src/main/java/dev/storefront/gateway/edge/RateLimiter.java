@@ -198,7 +198,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
    * X-Forwarded-For entry, which is the one that proxy added. Entries before it come from the
    * client and prove nothing.
    */
-  static String clientAddress(HttpServerRequest request, boolean trustForwardedFor) {
+  public static String clientAddress(HttpServerRequest request, boolean trustForwardedFor) {
     if (trustForwardedFor) {
       String forwarded =
           request.headers().getAll("X-Forwarded-For").stream().reduce((a, b) -> b).orElse(null);

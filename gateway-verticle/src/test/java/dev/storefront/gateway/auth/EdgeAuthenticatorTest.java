@@ -7,6 +7,7 @@ import dev.storefront.common.security.Caller;
 import dev.storefront.common.security.EcKeys;
 import dev.storefront.common.security.InternalTokens;
 import dev.storefront.gateway.auth.EdgeAuthenticator.Access;
+import dev.storefront.gateway.edge.LocalBucketStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -196,6 +197,86 @@ class EdgeAuthenticatorTest {
                           assertThat(r.getHeader("WWW-Authenticate")).contains("invalid_token");
                           ctx.completeNow();
                         })));
+  }
+
+  @Test
+  void newTokensBeyondTheAddressesBudgetAre429WhileKnownTokensStillPass(
+      Vertx vertx, VertxTestContext ctx) {
+    TokenChecks twoPerMinute =
+        new TokenChecks(
+            LocalBucketStore.of(vertx),
+            TokenChecks.parse("2/60s"),
+            false,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    Router router = Router.router(vertx);
+    router
+        .route("/api/*")
+        .handler(
+            new EdgeAuthenticator(
+                tokens, new InternalTokens.Issuer(vertx, internalKey), twoPerMinute));
+    router.route("/api/*").handler(c -> c.json(new JsonObject()));
+    router.route().failureHandler(ProblemHandler::handle);
+    String good = token(CUSTOMER);
+    String forged = forged(good, "a-2");
+    vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0)
+        .compose(
+            server -> {
+              port = server.actualPort();
+              // Two new tokens spend the budget: one good, one forged.
+              return send(HttpMethod.GET, "/api/cart", good)
+                  .compose(first -> send(HttpMethod.GET, "/api/cart", forged))
+                  .compose(
+                      second ->
+                          send(HttpMethod.GET, "/api/cart", forged(good, "a-3"))
+                              .compose(
+                                  third ->
+                                      send(HttpMethod.GET, "/api/cart", good)
+                                          .compose(
+                                              again ->
+                                                  send(HttpMethod.GET, "/api/cart", forged)
+                                                      .map(
+                                                          forgedAgain ->
+                                                              List.of(
+                                                                  second,
+                                                                  third,
+                                                                  again,
+                                                                  forgedAgain)))));
+            })
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(answers.get(0).statusCode()).isEqualTo(401);
+                          // A third new token: no signature check, a 429 to come back later.
+                          assertThat(answers.get(1).statusCode()).isEqualTo(429);
+                          assertThat(answers.get(1).getHeader("Retry-After")).isNotBlank();
+                          // Tokens already known are answered from memory, budget or not.
+                          assertThat(answers.get(2).statusCode()).isEqualTo(200);
+                          assertThat(answers.get(3).statusCode()).isEqualTo(401);
+                          ctx.completeNow();
+                        })));
+  }
+
+  /** {@code token} with its subject changed and its signature kept. */
+  private static String forged(String token, String subject) {
+    String[] parts = token.split("\\.");
+    JsonObject claims =
+        new JsonObject(
+            new String(
+                java.util.Base64.getUrlDecoder().decode(parts[1]),
+                java.nio.charset.StandardCharsets.UTF_8));
+    claims.put("sub", subject);
+    return parts[0]
+        + "."
+        + java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(claims.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + "."
+        + parts[2];
   }
 
   @Test
