@@ -20,14 +20,16 @@ import java.util.List;
  * never counts; a new one costs an ECDSA verification, about a millisecond of CPU, so a client
  * sending a fresh forged token with every request would otherwise make token checks the edge's
  * largest cost, and the rate limit, which needs the caller, comes only after them. Shoppers present
- * a new token once per login or refresh, far below the budget even behind a shared address.
+ * a new token once per login or refresh, and every active client once to a gateway just started or
+ * added: the default burst leaves room for hundreds of them behind one shared address, while one
+ * address is held to about 50 checks a second, a small part of one core.
  *
  * <p>The budget is per gateway process (each protects its own CPU), in memory, shared by its event
  * loops; over it, the request is a 429 with {@code Retry-After}, counted in {@value #REFUSED}.
  */
 public final class TokenChecks {
 
-  static final String DEFAULT = "50/10s";
+  static final String DEFAULT = "500/10s";
   static final String REFUSED = "storefront_gateway_token_checks_refused_total";
 
   private final LocalBucketStore buckets;
@@ -71,10 +73,10 @@ public final class TokenChecks {
       parsed = EdgeConfig.parseRateLimits("/=" + spec.trim());
     } catch (ConfigException e) {
       throw new ConfigException(
-          "TOKEN_CHECKS looks like 50/10s (units ms, s, m, h), got '" + spec + "'");
+          "TOKEN_CHECKS looks like 500/10s (units ms, s, m, h), got '" + spec + "'");
     }
     if (parsed.size() != 1) {
-      throw new ConfigException("TOKEN_CHECKS looks like 50/10s, got '" + spec + "'");
+      throw new ConfigException("TOKEN_CHECKS looks like 500/10s, got '" + spec + "'");
     }
     return parsed.get(0);
   }

@@ -147,9 +147,12 @@ class HazelcastBucketStoreIT {
                         first -> {
                           // The lease holds a first batch. Hold up the partition that owns the
                           // bucket, as a loaded member would, for longer than the lease lives.
-                          hazelcast
-                              .<String, long[]>getMap(HazelcastBucketStore.MAP)
-                              .submitToKey(samePartitionAs(key), new Stall(400));
+                          // The test ends once the stall has: a partition thread held past it
+                          // would hold up the next test's buckets too.
+                          var stalled =
+                              hazelcast
+                                  .<String, long[]>getMap(HazelcastBucketStore.MAP)
+                                  .submitToKey(samePartitionAs(key), new Stall(400));
                           // Past half its life: the top-up is asked for, and is stuck.
                           vertx.setTimer(
                               HazelcastBucketStore.LEASE_MILLIS * 6 / 10,
@@ -166,7 +169,7 @@ class HazelcastBucketStoreIT {
                                             assertThat(late.isComplete()).isTrue();
                                             assertThat(late.result().allowed()).isTrue();
                                             assertThat(store.refills()).isEqualTo(2);
-                                            ctx.completeNow();
+                                            stalled.whenComplete((r, e) -> ctx.completeNow());
                                           });
                                     });
                               });
