@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@code STOREFRONT_CLUSTERED=false} runs a process outside any cluster (single-service
  * experiments); every other option of {@link VertxApplication} still applies.
  *
+ * <p>A stop that takes longer than {@code STOP_TIMEOUT_MS} (25 s) is ended by {@link StopWatchdog},
+ * with every thread's stack in the log.
+ *
  * <p>Vert.x runs on Netty's native transport (epoll on Linux) unless {@code
  * STOREFRONT_NATIVE_TRANSPORT=false}; where no native transport can load it falls back to NIO.
  */
@@ -78,7 +81,14 @@ public class StorefrontLauncher extends VertxApplication implements VertxApplica
   }
 
   @Override
+  public void afterVertxStopped(HookContext context) {
+    // With the stop's earlier steps in the log, the last line tells where a slow stop spent time.
+    LOG.info("Stopped");
+  }
+
+  @Override
   public void afterVertxStarted(HookContext context) {
+    StopWatchdog.armAtShutdown(env.millis("STOP_TIMEOUT_MS", 25_000));
     Vertx vertx = context.vertx();
     if (vertx.isNativeTransportEnabled()) {
       LOG.info("Network transport: native {}", Transport.nativeTransport().name());

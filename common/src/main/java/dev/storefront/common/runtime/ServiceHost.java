@@ -159,6 +159,7 @@ public final class ServiceHost {
 
   /** Call from the service verticle's stop, after its servers have drained. */
   public Future<Void> stop() {
+    LOG.info("Servers drained; leaving discovery");
     return withdraw()
         .eventually(directory::stop)
         .eventually(
