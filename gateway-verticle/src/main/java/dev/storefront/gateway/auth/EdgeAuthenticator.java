@@ -6,6 +6,7 @@ import dev.storefront.common.security.Caller;
 import dev.storefront.common.security.InternalTokens;
 import dev.storefront.gateway.edge.RateLimiter;
 import dev.storefront.gateway.http.Paths;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -108,23 +109,20 @@ public final class EdgeAuthenticator implements Handler<RoutingContext> {
       challenge(ctx, "Bearer error=\"invalid_request\"", "The Authorization header must be Bearer");
       return;
     }
-    if (checks != null && !tokens.remembers(token)) {
+    Future<Caller> known = tokens.remembered(token);
+    if (known == null && checks != null) {
       // A token new to this gateway costs a signature check: from the address's budget.
       TokenBucket.Decision budget = checks.take(ctx.request());
       if (!budget.allowed()) {
-        ctx.response()
-            .putHeader(RateLimiter.RETRY_AFTER_HEADER, Long.toString(budget.retryAfterSeconds()));
-        ctx.fail(
-            Problems.of(
-                429,
-                "Too many new access tokens from this address; try again in "
-                    + budget.retryAfterSeconds()
-                    + " s"));
+        long retryAfter = budget.retryAfterSeconds();
+        RateLimiter.refuse(
+            ctx,
+            retryAfter,
+            "Too many new access tokens from this address; try again in " + retryAfter + " s");
         return;
       }
     }
-    tokens
-        .authenticate(token)
+    (known != null ? known : tokens.verify(token))
         .onComplete(
             ar -> {
               if (ar.failed()) {

@@ -136,6 +136,15 @@ public final class TokenIssuer {
    * request, and an ECDSA verification per request would be the edge's largest cost.
    */
   public Future<Caller> authenticate(String token) {
+    Future<Caller> known = remembered(token);
+    return known != null ? known : verify(token);
+  }
+
+  /**
+   * The answer to a token verified before or refused lately, from memory; null for a token that
+   * needs its signature checked ({@link #verify}).
+   */
+  public Future<Caller> remembered(String token) {
     long now = System.currentTimeMillis();
     Verified seen = verified.get(token);
     if (seen != null) {
@@ -151,6 +160,11 @@ public final class TokenIssuer {
     if (known != null && now < known.untilMillis()) {
       return Future.failedFuture(known.reason());
     }
+    return null;
+  }
+
+  /** Checks the token's signature and claims, and remembers the answer either way. */
+  public Future<Caller> verify(String token) {
     return verifier
         .verify(token)
         .recover(
@@ -182,15 +196,6 @@ public final class TokenIssuer {
   }
 
   private record Refusal(InvalidTokenException reason, long untilMillis) {}
-
-  /** Whether {@code token} is answered from memory: verified before, or refused lately. */
-  public boolean remembers(String token) {
-    if (verified.containsKey(token)) {
-      return true;
-    }
-    Refusal known = refused.get(token);
-    return known != null && System.currentTimeMillis() < known.untilMillis();
-  }
 
   private record Verified(Caller caller, long expiresAtMillis) {}
 

@@ -156,14 +156,22 @@ public final class RateLimiter implements Handler<RoutingContext> {
         .register(registry)
         .increment();
     long retryAfter = decision.retryAfterSeconds();
-    response.putHeader(RETRY_AFTER_HEADER, Long.toString(retryAfter));
+    refuse(ctx, retryAfter, "Too many requests; try again in " + retryAfter + " s");
+  }
+
+  /**
+   * Answers 429 (problem type {@code rate-limited}) with {@code Retry-After}: the refusal of any
+   * budget a caller has spent.
+   */
+  public static void refuse(RoutingContext ctx, long retryAfterSeconds, String detail) {
+    ctx.response().putHeader(RETRY_AFTER_HEADER, Long.toString(retryAfterSeconds));
     ctx.fail(
         new ProblemException(
             429,
             Problems.type("rate-limited"),
             Problems.reason(429),
-            "Too many requests; try again in " + retryAfter + " s",
-            new JsonObject().put("retryAfter", retryAfter)));
+            detail,
+            new JsonObject().put("retryAfter", retryAfterSeconds)));
   }
 
   /**
