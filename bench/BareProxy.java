@@ -1,3 +1,5 @@
+import dev.storefront.common.config.Env;
+import dev.storefront.common.launch.NetworkTransport;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -14,9 +16,9 @@ import java.util.Set;
 
 /**
  * The floor under the gateway hop, for bench/edge-hop.sh: a reverse proxy on the same Vert.x and
- * Netty as the gateway (native transport, one verticle per core, a keep-alive pool per event loop)
- * that does nothing but forward, with no routing, validation, authentication, rate limit, breaker
- * or metrics. What separates it from nginx is the runtime; what separates the gateway from it is
+ * Netty as the gateway (the same network transport, one verticle per core, a keep-alive pool per
+ * event loop) that does nothing but forward, with no routing, validation, authentication, rate
+ * limit, breaker or metrics. What separates it from nginx is the runtime; what separates the gateway from it is
  * the gateway's own work.
  *
  * <p>Run with the gateway's jar on the class path (Java runs a single source file directly):
@@ -49,15 +51,20 @@ public class BareProxy extends VerticleBase {
     int port = Integer.parseInt(args[0]);
     int targetPort = Integer.parseInt(args[1]);
     int loops = Runtime.getRuntime().availableProcessors();
+    // The transport the gateway would choose here, from the same STOREFRONT_TRANSPORT.
+    NetworkTransport transport = NetworkTransport.choose(Env.system());
     Vertx vertx =
-        Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops));
+        Vertx.builder()
+            .with(new VertxOptions().setEventLoopPoolSize(loops))
+            .withTransport(transport.transport())
+            .build();
     vertx
         .deployVerticle(() -> new BareProxy(port, targetPort), new DeploymentOptions().setInstances(loops))
         .onSuccess(
             id ->
                 System.out.printf(
                     "bare proxy on 127.0.0.1:%d -> 127.0.0.1:%d (%s transport)%n",
-                    port, targetPort, vertx.isNativeTransportEnabled() ? "native" : "NIO"))
+                    port, targetPort, transport.name()))
         .onFailure(
             e -> {
               e.printStackTrace();

@@ -7,7 +7,6 @@ import dev.storefront.common.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.transport.Transport;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>A stop that takes longer than {@code STOP_TIMEOUT_MS} (25 s) is ended by {@link StopWatchdog},
  * with every thread's stack in the log.
  *
- * <p>Vert.x runs on Netty's native transport (epoll on Linux) unless {@code
- * STOREFRONT_NATIVE_TRANSPORT=false}; where no native transport can load it falls back to NIO.
+ * <p>Sockets run on the transport {@link NetworkTransport} chooses from {@code
+ * STOREFRONT_TRANSPORT}: io_uring where the kernel allows it, then epoll, then NIO.
  */
 public class StorefrontLauncher extends VertxApplication implements VertxApplicationHooks {
 
@@ -58,19 +57,16 @@ public class StorefrontLauncher extends VertxApplication implements VertxApplica
     return all.toArray(String[]::new);
   }
 
-  /**
-   * Native epoll makes fewer system calls and has less selector overhead per request than NIO; NIO
-   * remains the fallback where epoll cannot load (another OS or CPU, no native library).
-   */
-  static boolean preferNativeTransport(Env env) {
-    return env.bool("STOREFRONT_NATIVE_TRANSPORT", true);
-  }
-
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    options.setPreferNativeTransport(preferNativeTransport(env));
+    NetworkTransport transport = NetworkTransport.choose(env);
+    LOG.info("Network transport: {} ({})", transport.name(), transport.reason());
     options.setMetricsOptions(Metrics.options());
-    VertxBuilder builder = Vertx.builder().with(options).withMetrics(Metrics.factory());
+    VertxBuilder builder =
+        Vertx.builder()
+            .with(options)
+            .withTransport(transport.transport())
+            .withMetrics(Metrics.factory());
     if (env.bool("STOREFRONT_CLUSTERED", true)) {
       ClusterConfig cluster = ClusterConfig.from(env);
       builder.withClusterManager(
@@ -89,16 +85,5 @@ public class StorefrontLauncher extends VertxApplication implements VertxApplica
   @Override
   public void afterVertxStarted(HookContext context) {
     StopWatchdog.armAtShutdown(env.millis("STOP_TIMEOUT_MS", 25_000));
-    Vertx vertx = context.vertx();
-    if (vertx.isNativeTransportEnabled()) {
-      LOG.info("Network transport: native {}", Transport.nativeTransport().name());
-    } else if (!context.vertxOptions().getPreferNativeTransport()) {
-      LOG.info("Network transport: NIO (native transport switched off)");
-    } else {
-      // No cause where the platform has no native transport at all.
-      LOG.warn(
-          "Network transport: NIO; the native transport is unavailable",
-          vertx.unavailableNativeTransportCause());
-    }
   }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storefront.common.config.ConfigException;
 import dev.storefront.common.config.Env;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,48 +76,5 @@ class StorefrontLauncherTest {
     assertThatThrownBy(() -> StorefrontLauncher.withDefaults(new String[0], env))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("STOREFRONT_CLUSTERED");
-  }
-
-  @Test
-  void nativeTransportIsPreferredByDefault() {
-    assertThat(StorefrontLauncher.preferNativeTransport(DEFAULT)).isTrue();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"false", "no", "0", "off", "FALSE"})
-  void nativeTransportCanBeSwitchedOff(String value) {
-    Env env = Env.of(Map.of("STOREFRONT_NATIVE_TRANSPORT", value));
-
-    assertThat(StorefrontLauncher.preferNativeTransport(env)).isFalse();
-  }
-
-  @Test
-  void nativeTransportExplicitlyOnBehavesLikeTheDefault() {
-    Env env = Env.of(Map.of("STOREFRONT_NATIVE_TRANSPORT", "true"));
-
-    assertThat(StorefrontLauncher.preferNativeTransport(env)).isTrue();
-  }
-
-  @Test
-  void aBadNativeTransportSwitchIsRejected() {
-    Env env = Env.of(Map.of("STOREFRONT_NATIVE_TRANSPORT", "epoll"));
-
-    assertThatThrownBy(() -> StorefrontLauncher.preferNativeTransport(env))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("STOREFRONT_NATIVE_TRANSPORT");
-  }
-
-  @Test
-  void preferringNativeTransportRunsOnEpollOnLinuxX86() {
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    try {
-      assertThat(vertx.isNativeTransportEnabled())
-          .as(
-              "native transport, unavailable because of %s",
-              vertx.unavailableNativeTransportCause())
-          .isTrue();
-    } finally {
-      vertx.close().await();
-    }
   }
 }
