@@ -151,6 +151,11 @@ java -Xmx256m -cp "$GATEWAY_JAR" "$ROOT/bench/BareProxy.java" "$FLOOR_PORT" "$CA
 FLOOR_PID=$!
 for _ in $(seq 1 60); do grep -q "bare proxy on" "$WORK/floor.log" && break; sleep 0.5; done
 grep -q "bare proxy on" "$WORK/floor.log" || { cat "$WORK/floor.log" >&2; echo "the floor proxy did not start" >&2; exit 1; }
+# The floor chooses its network transport as the gateway does (STOREFRONT_TRANSPORT, io_uring
+# where it loads); the two are compared on the same one, and the run says which that was.
+FLOOR_TRANSPORT="$(sed -n 's/.*(\(.*\) transport).*/\1/p' "$WORK/floor.log" | head -1)"
+GATEWAY_TRANSPORT="$(grep -ho '"Network transport: [^"]*"' "$STATE"/logs/gateway-*.log 2>/dev/null | tail -1 | sed 's/"Network transport: \(.*\)"/\1/' || true)"
+echo "network transport: floor ${FLOOR_TRANSPORT:-unknown}, gateway ${GATEWAY_TRANSPORT:-unknown (not in its log)}"
 
 declare -A PORT=([direct]="$CATALOG_PORT" [nginx]="$NGINX_PORT" [floor]="$FLOOR_PORT" [gateway]="$GATEWAY_PORT")
 # Whose CPU time each target's requests are charged with.
