@@ -70,7 +70,7 @@ public record NetworkTransport(Transport transport, String reason) {
    * Vert.x leaves a native transport's constant null when Netty's classes for it are not on the
    * class path at all.
    */
-  private static Transport byName(String name) {
+  static Transport byName(String name) {
     return switch (name) {
       case "io_uring" -> Transport.IO_URING;
       case "epoll" -> Transport.EPOLL;

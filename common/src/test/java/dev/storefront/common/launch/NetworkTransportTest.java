@@ -91,13 +91,8 @@ class NetworkTransportTest {
   @ValueSource(strings = {"io_uring", "epoll", "nio"})
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void everyLoadableTransportCarriesHttp(String name) {
-    Transport transport =
-        switch (name) {
-          case "io_uring" -> Transport.IO_URING;
-          case "epoll" -> Transport.EPOLL;
-          default -> Transport.NIO;
-        };
-    assumeTrue(transport.available(), () -> name + " cannot load here");
+    Transport transport = NetworkTransport.byName(name);
+    assumeTrue(transport != null && transport.available(), () -> name + " cannot load here");
     Vertx vertx = Vertx.builder().withTransport(transport).build();
     try {
       assertThat(vertx.isNativeTransportEnabled()).isEqualTo(transport != Transport.NIO);
