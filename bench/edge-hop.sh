@@ -32,7 +32,10 @@
 # run. The warm-up prints how long each target took.
 #
 # Usage: bench/edge-hop.sh [--name STACK] [--duration S] [--connections N] [--threads N]
-#                          [--rounds N] [--path PATH] [--script WRK_LUA]
+#                          [--rounds N] [--path PATH] [--script WRK_LUA] [--floor-epoll]
+# --floor-epoll adds a target: a second floor that runs on epoll whatever the first runs on, to
+# measure in the same run what the network transport is worth (the gateway chooses io_uring
+# where it loads).
 # --script gives wrk a Lua script that chooses each request (bench/catalog-reads.sh uses it to
 # spread reads over many products); --path is then only the URL handed to wrk, which the
 # script's requests replace.
@@ -44,7 +47,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=3 PATH_UNDER_TEST="/api/products?size=10" SCRIPT=
+NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=3 PATH_UNDER_TEST="/api/products?size=10" SCRIPT= FLOOR_EPOLL=
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
@@ -54,6 +57,7 @@ while (($#)); do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --path) PATH_UNDER_TEST="$2"; shift 2 ;;
     --script) SCRIPT="$2"; shift 2 ;;
+    --floor-epoll) FLOOR_EPOLL=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -105,8 +109,8 @@ for tool in wrk nginx; do
 done
 
 WORK="$(mktemp -d)"
-FLOOR_PID=
-trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; [[ -z "$FLOOR_PID" ]] || kill "$FLOOR_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+FLOOR_PIDS=()
+trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; ((${#FLOOR_PIDS[@]} == 0)) || kill "${FLOOR_PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
 NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 # The same shape as the gateway: one worker per core, a keep-alive pool to the instance. The
 # worker count is spelled out so the script knows how many workers to wait for.
@@ -146,11 +150,20 @@ done
 
 GATEWAY_JAR="$ROOT/gateway-verticle/target/gateway-verticle.jar"
 [[ -f "$GATEWAY_JAR" ]] || { echo "build the gateway first (mvn -B install -DskipTests)" >&2; exit 1; }
-FLOOR_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-java -Xmx256m -cp "$GATEWAY_JAR" "$ROOT/bench/BareProxy.java" "$FLOOR_PORT" "$CATALOG_PORT" >"$WORK/floor.log" 2>&1 &
-FLOOR_PID=$!
-for _ in $(seq 1 60); do grep -q "bare proxy on" "$WORK/floor.log" && break; sleep 0.5; done
-grep -q "bare proxy on" "$WORK/floor.log" || { cat "$WORK/floor.log" >&2; echo "the floor proxy did not start" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Starts a floor on port $1 with STOREFRONT_TRANSPORT=$2 (empty: as the environment says), logging
+# to $3; sets FLOOR_STARTED to its pid.
+start_floor() {
+  STOREFRONT_TRANSPORT="${2:-${STOREFRONT_TRANSPORT:-}}" \
+    java -Xmx256m -cp "$GATEWAY_JAR" "$ROOT/bench/BareProxy.java" "$1" "$CATALOG_PORT" >"$3" 2>&1 &
+  FLOOR_STARTED=$!
+  FLOOR_PIDS+=("$FLOOR_STARTED")
+  for _ in $(seq 1 60); do grep -q "bare proxy on" "$3" && break; sleep 0.5; done
+  grep -q "bare proxy on" "$3" || { cat "$3" >&2; echo "the floor proxy on :$1 did not start" >&2; exit 1; }
+}
+FLOOR_PORT="$(free_port)"
+start_floor "$FLOOR_PORT" "" "$WORK/floor.log"
+FLOOR_PID=$FLOOR_STARTED
 # The floor chooses its network transport as the gateway does (STOREFRONT_TRANSPORT, io_uring
 # where it loads); the two are compared on the same one, and the run says which that was.
 FLOOR_TRANSPORT="$(sed -n 's/.*(\(.*\) transport).*/\1/p' "$WORK/floor.log" | head -1)"
@@ -161,6 +174,13 @@ declare -A PORT=([direct]="$CATALOG_PORT" [nginx]="$NGINX_PORT" [floor]="$FLOOR_
 # Whose CPU time each target's requests are charged with.
 declare -A PIDS=([direct]="$CATALOG_PID" [nginx]="${NGINX_PIDS[*]}" [floor]="$FLOOR_PID" [gateway]="${GATEWAY_PIDS[*]}")
 TARGETS=(direct nginx floor gateway)
+if [[ -n "$FLOOR_EPOLL" ]]; then
+  PORT[floor-ep]="$(free_port)"
+  start_floor "${PORT[floor-ep]}" epoll "$WORK/floor-epoll.log"
+  PIDS[floor-ep]=$FLOOR_STARTED
+  TARGETS=(direct nginx floor floor-ep gateway)
+  echo "floor-ep: a second floor, on epoll, pid ${PIDS[floor-ep]}"
+fi
 
 # CPU time (user + system, in clock ticks) the given processes have used so far, all threads.
 cpu_ticks() {
@@ -290,12 +310,12 @@ done
 python3 - "$WORK/rounds" <<'PY'
 import sys
 from statistics import median
-names = ["direct", "nginx", "floor", "gateway"]
-rounds = {name: [] for name in names}
+rounds = {}
 with open(sys.argv[1]) as f:
     for line in f:
         name, *values = line.split()
-        rounds[name].append(list(map(float, values)))
+        rounds.setdefault(name, []).append(list(map(float, values)))
+names = list(rounds)
 RPS, P50, P99, ERRORS, REQUESTS, CPU, CATALOG = range(7)
 best = {name: max(rows, key=lambda row: row[RPS]) for name, rows in rounds.items()}
 med = {name: [median(row[i] for row in rows) for i in range(7)] for name, rows in rounds.items()}
@@ -321,4 +341,8 @@ for label, rows in [("Medians", med), ("Best rounds", best)]:
     print(f"{label}: gateway/nginx req/s {ratio(g[RPS], n[RPS])}, p50 {ratio(g[P50], n[P50])},"
           f" p99 {ratio(g[P99], n[P99])}   gateway/direct req/s {ratio(g[RPS], d[RPS])}"
           f"   floor/nginx req/s {ratio(f[RPS], n[RPS])}   gateway/floor req/s {ratio(g[RPS], f[RPS])}")
+if "floor-ep" in med:
+    f, e, n = med["floor"], med["floor-ep"], med["nginx"]
+    print(f"Transport (medians): floor/floor-ep req/s {ratio(f[RPS], e[RPS])}, CPU {ratio(f[CPU], e[CPU])}"
+          f"   floor-ep/nginx req/s {ratio(e[RPS], n[RPS])}, CPU {ratio(e[CPU], n[CPU])}")
 PY
