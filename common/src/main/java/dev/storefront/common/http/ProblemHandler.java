@@ -1,8 +1,11 @@
 package dev.storefront.common.http;
 
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,19 +18,24 @@ public final class ProblemHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
+  /** Seconds a client waits before repeating a request refused because a dependency was busy. */
+  static final String RETRY_AFTER_BUSY = "1";
+
   private ProblemHandler() {}
 
   public static void handle(RoutingContext ctx) {
     ProblemException problem = toProblem(ctx);
+    boolean busy = !(ctx.failure() instanceof ProblemException) && isBusyDependency(ctx.failure());
     if (problem.status() >= 500) {
-      if (ctx.failure() instanceof ProblemException) {
-        // A failure the code foresaw and described, such as a dependency that is down.
+      if (ctx.failure() instanceof ProblemException || busy) {
+        // A failure the code foresaw and described, such as a dependency that is down, or a
+        // dependency too busy for now: a line each, no stack trace, as a burst brings many.
         LOG.warn(
             "{} {} answered {}: {}",
             ctx.request().method(),
             ctx.normalizedPath(),
             problem.status(),
-            problem.detail());
+            busy ? ctx.failure().toString() : problem.detail());
       } else {
         LOG.error(
             "{} {} failed with {}",
@@ -41,6 +49,9 @@ public final class ProblemHandler {
       // Part of a response already left: the only honest signal left is a broken connection.
       ctx.request().connection().close();
       return;
+    }
+    if (busy && !ctx.response().headers().contains("Retry-After")) {
+      ctx.response().putHeader("Retry-After", RETRY_AFTER_BUSY);
     }
     Problems.write(ctx.response(), problem, ctx.request().path());
   }
@@ -58,11 +69,33 @@ public final class ProblemHandler {
     if (failure instanceof DecodeException) {
       return Problems.of(400, "The request body is not valid JSON");
     }
+    if (isBusyDependency(failure)) {
+      return Problems.of(503, "The service is busy; try again shortly");
+    }
     int status = ctx.statusCode();
     if (failure == null && status >= 400) {
       return Problems.of(status, defaultDetail(status));
     }
     return Problems.of(500, "The server could not handle the request");
+  }
+
+  /**
+   * A failure that says a dependency could not take the request now, rather than that the request
+   * or the code is wrong: a connection pool whose wait queue is full (the database pool under a
+   * burst), a wait that timed out (for a pooled connection, say), a dependency refusing
+   * connections. The client may repeat the request, so it gets 503 with {@code Retry-After} instead
+   * of a 500. The cause is followed a few levels, as futures wrap failures.
+   */
+  static boolean isBusyDependency(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
+      if (cause instanceof ConnectionPoolTooBusyException
+          || cause instanceof TimeoutException
+          || cause instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String defaultDetail(int status) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.ConnectException;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,27 @@ class ProblemHandlerTest {
               throw new IllegalStateException(SECRET);
             });
     router.get("/failed-future").respond(rc -> Future.failedFuture(new RuntimeException(SECRET)));
+    router
+        .get("/pool-busy")
+        .respond(
+            rc ->
+                Future.failedFuture(
+                    new ConnectionPoolTooBusyException(
+                        "Connection pool reached max wait queue size of 64 " + SECRET)));
+    router
+        .get("/pool-timeout")
+        .respond(
+            rc ->
+                Future.failedFuture(
+                    new RuntimeException(
+                        "query failed", new NoStackTraceTimeoutException("Timeout " + SECRET))));
+    router
+        .get("/busy-with-own-retry-after")
+        .handler(
+            rc -> {
+              rc.response().putHeader("Retry-After", "7");
+              rc.fail(new ConnectException("refused " + SECRET));
+            });
     router.get("/problem-future").respond(rc -> Problems.fail(422, "Quantity must be positive"));
     router
         .post("/echo")
@@ -206,6 +230,57 @@ class ProblemHandlerTest {
               "/failed-future");
           assertNoInternals(response);
         });
+  }
+
+  @Test
+  void aFullConnectionPoolIsA503WithRetryAfterAndNoInternals(VertxTestContext ctx) {
+    expect(
+        ctx,
+        send(HttpMethod.GET, "/pool-busy", null),
+        response -> {
+          assertProblem(
+              response,
+              503,
+              "about:blank",
+              "Service Unavailable",
+              "The service is busy; try again shortly",
+              "/pool-busy");
+          assertThat(response.getHeader("Retry-After")).isEqualTo("1");
+          assertNoInternals(response);
+        });
+  }
+
+  @Test
+  void aTimedOutWaitUnderAnotherFailureIsA503Too(VertxTestContext ctx) {
+    expect(
+        ctx,
+        send(HttpMethod.GET, "/pool-timeout", null),
+        response -> {
+          assertThat(response.statusCode()).isEqualTo(503);
+          assertThat(response.getHeader("Retry-After")).isEqualTo("1");
+          assertNoInternals(response);
+        });
+  }
+
+  @Test
+  void aRetryAfterTheHandlerSetIsKept(VertxTestContext ctx) {
+    expect(
+        ctx,
+        send(HttpMethod.GET, "/busy-with-own-retry-after", null),
+        response -> {
+          assertThat(response.statusCode()).isEqualTo(503);
+          assertThat(response.getHeader("Retry-After")).isEqualTo("7");
+        });
+  }
+
+  @Test
+  void aPlainFailureIsNotTakenForABusyDependency() {
+    assertThat(ProblemHandler.isBusyDependency(new IllegalStateException("bug"))).isFalse();
+    assertThat(ProblemHandler.isBusyDependency(null)).isFalse();
+    assertThat(
+            ProblemHandler.isBusyDependency(
+                new RuntimeException(new RuntimeException(new ConnectException("refused")))))
+        .isTrue();
   }
 
   @Test
