@@ -18,8 +18,8 @@ import java.util.Set;
  * The floor under the gateway hop, for bench/edge-hop.sh: a reverse proxy on the same Vert.x and
  * Netty as the gateway (the same network transport, one verticle per core, a keep-alive pool per
  * event loop) that does nothing but forward, with no routing, validation, authentication, rate
- * limit, breaker or metrics. What separates it from nginx is the runtime; what separates the gateway from it is
- * the gateway's own work.
+ * limit, breaker or metrics. What separates it from nginx is the runtime; what separates the
+ * gateway from it is the gateway's own work.
  *
  * <p>Run with the gateway's jar on the class path (Java runs a single source file directly):
  * {@code java -cp gateway-verticle/target/gateway-verticle.jar bench/BareProxy.java PORT

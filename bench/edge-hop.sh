@@ -111,7 +111,9 @@ done
 WORK="$(mktemp -d)"
 FLOOR_PIDS=()
 trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; ((${#FLOOR_PIDS[@]} == 0)) || kill "${FLOOR_PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
-NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+# A port nothing listens on now, for a proxy this script starts.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+NGINX_PORT="$(free_port)"
 # The same shape as the gateway: one worker per core, a keep-alive pool to the instance. The
 # worker count is spelled out so the script knows how many workers to wait for.
 NGINX_WORKERS="$(nproc)"
@@ -150,7 +152,6 @@ done
 
 GATEWAY_JAR="$ROOT/gateway-verticle/target/gateway-verticle.jar"
 [[ -f "$GATEWAY_JAR" ]] || { echo "build the gateway first (mvn -B install -DskipTests)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Starts a floor on port $1 with STOREFRONT_TRANSPORT=$2 (empty: as the environment says), logging
 # to $3; sets FLOOR_STARTED to its pid.
 start_floor() {

@@ -1,6 +1,7 @@
 package dev.storefront.common.http;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -50,8 +51,8 @@ public final class ProblemHandler {
       ctx.request().connection().close();
       return;
     }
-    if (busy && !ctx.response().headers().contains("Retry-After")) {
-      ctx.response().putHeader("Retry-After", RETRY_AFTER_BUSY);
+    if (busy && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_BUSY);
     }
     Problems.write(ctx.response(), problem, ctx.request().path());
   }

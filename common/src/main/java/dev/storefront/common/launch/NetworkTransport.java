@@ -33,8 +33,7 @@ public record NetworkTransport(Transport transport, String reason) {
     String wanted = env.string(VARIABLE, "auto").toLowerCase(Locale.ROOT);
     return switch (wanted) {
       case "auto" -> firstAvailable(PREFERENCE);
-      case "io_uring", "epoll" -> required(wanted);
-      case "nio" -> new NetworkTransport(Transport.NIO, VARIABLE + "=nio");
+      case "io_uring", "epoll", "nio" -> required(wanted);
       default ->
           throw new ConfigException(
               VARIABLE + " must be auto, io_uring, epoll or nio, got '" + wanted + "'");
