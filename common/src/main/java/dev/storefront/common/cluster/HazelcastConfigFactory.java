@@ -15,6 +15,8 @@ public final class HazelcastConfigFactory {
   private HazelcastConfigFactory() {}
 
   public static Config create(ClusterConfig cluster) {
+    // Every process that makes a member runs its callbacks on reused threads (see the class).
+    HazelcastCallbacks.install();
     // Vert.x's default-cluster.xml configures the maps the event bus and HA need.
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
