@@ -101,7 +101,13 @@ class DockerArtifactsTest {
     assertThat(arguments(instructions, "ENTRYPOINT")).hasSize(1);
     assertThat(DockerFiles.parseValue(arguments(instructions, "ENTRYPOINT").get(0)))
         .as("exec-form ENTRYPOINT, so that java is PID 1 and receives SIGTERM")
-        .isEqualTo(List.of("java", "-XX:MaxRAMPercentage=75", "-jar", "/app/" + jar));
+        .isEqualTo(
+            List.of(
+                "java",
+                "-XX:InitialRAMPercentage=75",
+                "-XX:MaxRAMPercentage=75",
+                "-jar",
+                "/app/" + jar));
     assertThat(arguments(instructions, "EXPOSE"))
         .flatMap(ports -> List.of(ports.split("\\s+")))
         .contains("8080", "5701");
