@@ -256,6 +256,25 @@ class RequestIdsTest {
   }
 
   @Test
+  void wellFormedIsExactlyTheDocumentedCharacterSet() {
+    java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    for (char c = 0; c < 0x250; c++) {
+      String one = String.valueOf(c);
+      assertThat(RequestIds.wellFormed(one))
+          .as("U+%04X", (int) c)
+          .isEqualTo(rule.matcher(one).matches());
+      String inside = "req-" + c + "-1";
+      assertThat(RequestIds.wellFormed(inside))
+          .as("U+%04X inside", (int) c)
+          .isEqualTo(rule.matcher(inside).matches());
+    }
+    assertThat(RequestIds.wellFormed("a".repeat(128))).isTrue();
+    assertThat(RequestIds.wellFormed("a".repeat(129))).isFalse();
+    assertThat(RequestIds.wellFormed("")).isFalse();
+    assertThat(RequestIds.wellFormed(null)).isFalse();
+  }
+
+  @Test
   void createdIdsAreDistinctVersion4Uuids() {
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < 10_000; i++) {

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -218,6 +219,21 @@ public final class RateLimiter implements Handler<RoutingContext> {
         }
       }
     }
-    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    return peerAddress(request);
+  }
+
+  /**
+   * The address of the connection's peer. Read off the connection: vert.x-web's request works it
+   * out anew, through its forwarded-header policy, on every call (the gateway decides itself which
+   * X-Forwarded-For it trusts, above).
+   */
+  public static String peerAddress(HttpServerRequest request) {
+    SocketAddress peer = request.connection().remoteAddress();
+    return peer == null ? "unknown" : peer.hostAddress();
+  }
+
+  /** {@link #peerAddress(HttpServerRequest)} of the context's request. */
+  public static String peerAddress(RoutingContext ctx) {
+    return peerAddress(ctx.request());
   }
 }

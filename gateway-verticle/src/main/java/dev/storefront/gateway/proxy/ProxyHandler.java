@@ -6,8 +6,10 @@ import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.Deadlines;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.LimitedBody;
+import dev.storefront.gateway.edge.RateLimiter;
 import dev.storefront.gateway.openapi.RequestValidation;
 import dev.storefront.gateway.proxy.UpstreamMeters.Outcome;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -20,7 +22,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -150,24 +151,27 @@ public final class ProxyHandler {
       RoutingContext ctx, UpstreamInstance instance, Attempt attempt) {
     HttpServerRequest inbound = ctx.request();
     boolean streamPath = attempt.streamPath;
-    MultiMap headers = forwardedHeaders(ctx);
-    if (streamPath) {
-      // Each event must leave the service as it is written; a compressor would hold them back.
-      headers.remove(HttpHeaders.ACCEPT_ENCODING);
-    }
+    // The headers go straight into the request once it exists: options' headers would be copied
+    // into it once more.
     RequestOptions options =
         new RequestOptions()
             .setServer(instance.address())
             .setMethod(inbound.method())
             .setURI(inbound.uri())
-            .setConnectTimeout(config.connectTimeout().toMillis())
-            .setHeaders(headers);
+            .setConnectTimeout(config.connectTimeout().toMillis());
     return (streamPath ? streamClient : client)
         .request(options)
         .recover(e -> Future.failedFuture(new NotSentException(e)))
         .compose(
             outbound -> {
               attempt.sent = true;
+              MultiMap headers = outbound.headers();
+              forwardHeaders(ctx, headers);
+              if (streamPath) {
+                // Each event must leave the service as it is written; a compressor would hold them
+                // back.
+                headers.remove(HttpHeaders.ACCEPT_ENCODING);
+              }
               Future<Void> bodySent;
               Buffer validated = RequestValidation.bufferedBody(ctx);
               boolean streamed = validated == null && hasBody(inbound);
@@ -262,21 +266,18 @@ public final class ProxyHandler {
         || (e.getCause() != null && e.getCause() != e && isTimeout(e.getCause()));
   }
 
-  private MultiMap forwardedHeaders(RoutingContext ctx) {
+  /** The inbound request's end-to-end headers, the request id and the X-Forwarded trio. */
+  private static void forwardHeaders(RoutingContext ctx, MultiMap headers) {
     HttpServerRequest inbound = ctx.request();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     copyEndToEnd(inbound.headers(), headers);
     headers.set(RequestIds.HEADER, RequestIds.of(ctx));
-    // Asked once: vert.x-web works the address out anew on every call.
-    SocketAddress peer = inbound.remoteAddress();
-    String client = peer == null ? "unknown" : peer.hostAddress();
+    String client = RateLimiter.peerAddress(ctx);
     String priorFor = inbound.getHeader("X-Forwarded-For");
     headers.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
     headers.set("X-Forwarded-Proto", inbound.scheme());
     if (inbound.authority() != null) {
       headers.set("X-Forwarded-Host", inbound.authority().toString());
     }
-    return headers;
   }
 
   /** Fails the request unless the edge already answered it (its time limit, say). */
@@ -299,7 +300,14 @@ public final class ProxyHandler {
       abandon(response);
       return;
     }
-    outbound.setStatusCode(response.statusCode()).setStatusMessage(response.statusMessage());
+    outbound.setStatusCode(response.statusCode());
+    String reason = response.statusMessage();
+    // A reason phrase of its own is relayed; the standard one is what the status already carries
+    // (setting it anyway builds a new status line for every answer).
+    if (reason != null
+        && !reason.equals(HttpResponseStatus.valueOf(response.statusCode()).reasonPhrase())) {
+      outbound.setStatusMessage(reason);
+    }
     copyEndToEnd(response.headers(), outbound.headers());
     // The gateway's request id wins over whatever the service echoed.
     outbound.headers().set(RequestIds.HEADER, RequestIds.of(ctx));
@@ -314,7 +322,8 @@ public final class ProxyHandler {
     Pipe<Buffer> pipe = response.pipe().endOnFailure(false);
     ctx.addEndHandler(
         ar -> {
-          if (ar.failed()) {
+          // An HTTP/2 stream closes while its last frame is written: over once the answer ended.
+          if (ar.failed() && !outbound.ended()) {
             pipe.close();
             abandon(response);
           }

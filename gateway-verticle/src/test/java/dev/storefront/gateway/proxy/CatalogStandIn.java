@@ -31,6 +31,9 @@ final class CatalogStandIn {
   /** Answers 201 with end-to-end and connection-scoped response headers. */
   static final String HEADERS_PATH = "/api/products/headers";
 
+  /** The reason phrase of the answer on {@link #HEADERS_PATH}, not the standard one of 201. */
+  static final String OWN_REASON = "Made Here";
+
   /** Starts a chunked answer, writes one chunk, then drops the connection. */
   static final String BREAK_OFF_PATH = "/api/products/break-off";
 
@@ -196,6 +199,7 @@ final class CatalogStandIn {
     if (request.path().equals(HEADERS_PATH)) {
       response
           .setStatusCode(201)
+          .setStatusMessage(OWN_REASON)
           .putHeader("X-Upstream-Header", "hello")
           .putHeader("Connection", "X-Upstream-Secret")
           .putHeader("X-Upstream-Secret", "must not leave the gateway")
