@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class TokenIssuer {
 
   private static final int MAX_REMEMBERED = 10_000;
-  private final java.util.Map<String, Verified> verified =
+  private final java.util.Map<TokenKey, Verified> verified =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
@@ -41,7 +41,7 @@ public final class TokenIssuer {
    * sending a bad token is answered from here rather than with a signature check per request. Not
    * for ever, as a token refused for an issue time ahead of this clock becomes good.
    */
-  private final java.util.Map<String, Refusal> refused =
+  private final java.util.Map<TokenKey, Refusal> refused =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   static final long REFUSAL_MEMORY_MS = 60_000;
@@ -146,17 +146,18 @@ public final class TokenIssuer {
    */
   public Future<Caller> remembered(String token) {
     long now = System.currentTimeMillis();
-    Verified seen = verified.get(token);
+    TokenKey key = TokenKey.of(token);
+    Verified seen = verified.get(key);
     if (seen != null) {
       if (now < seen.expiresAtMillis()) {
         return Future.succeededFuture(seen.caller());
       }
       // Its signature was good; only time has run out, and checking again cannot change that.
-      verified.remove(token);
+      verified.remove(key);
       return Future.failedFuture(
           remember(token, new InvalidTokenException("the token has expired")));
     }
-    Refusal known = refused.get(token);
+    Refusal known = refused.get(key);
     if (known != null && now < known.untilMillis()) {
       return Future.failedFuture(known.reason());
     }
@@ -181,7 +182,7 @@ public final class TokenIssuer {
               // Good for as long as the verifier would still take it, leeway included.
               long expiresAtMillis =
                   (claims.getLong("exp", 0L) + TokenVerifier.LEEWAY_SECONDS) * 1_000;
-              verified.put(token, new Verified(caller, expiresAtMillis));
+              verified.put(TokenKey.of(token), new Verified(caller, expiresAtMillis));
               return caller;
             });
   }
@@ -191,11 +192,47 @@ public final class TokenIssuer {
     if (refused.size() >= MAX_REMEMBERED) {
       refused.clear();
     }
-    refused.put(token, new Refusal(refusal, System.currentTimeMillis() + REFUSAL_MEMORY_MS));
+    refused.put(
+        TokenKey.of(token), new Refusal(refusal, System.currentTimeMillis() + REFUSAL_MEMORY_MS));
     return refusal;
   }
 
   private record Refusal(InvalidTokenException reason, long untilMillis) {}
+
+  /**
+   * A token as a key of the maps above, hashed on its last {@value #HASHED_TAIL} characters: those
+   * are the signature, which nobody without the key can choose, while hashing the whole token (some
+   * 400 characters, on every request) cost more than the rest of the look-up. Keys are equal when
+   * their tokens are; they compare by token, so that the map keeps a bin of colliding keys (tokens
+   * forged to share a tail) a tree rather than a list.
+   */
+  record TokenKey(String token, int hash) implements Comparable<TokenKey> {
+
+    static final int HASHED_TAIL = 32;
+
+    static TokenKey of(String token) {
+      int hash = token.length();
+      for (int i = Math.max(0, token.length() - HASHED_TAIL); i < token.length(); i++) {
+        hash = 31 * hash + token.charAt(i);
+      }
+      return new TokenKey(token, hash);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof TokenKey key && key.token.equals(token);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public int compareTo(TokenKey other) {
+      return token.compareTo(other.token);
+    }
+  }
 
   private record Verified(Caller caller, long expiresAtMillis) {}
 

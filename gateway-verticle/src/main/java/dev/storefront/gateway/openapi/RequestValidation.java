@@ -204,6 +204,10 @@ public final class RequestValidation {
   }
 
   private static String decode(String segment) {
+    if (segment.indexOf('%') < 0) {
+      // Nothing escaped, and a '+' in a path is itself: the segment is its own value.
+      return segment;
+    }
     try {
       return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {

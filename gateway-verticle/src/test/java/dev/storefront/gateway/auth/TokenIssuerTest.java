@@ -77,6 +77,31 @@ class TokenIssuerTest {
                                         })))));
   }
 
+  @Test
+  void tokensSharingTheirSignatureAreRememberedApart(Vertx vertx, VertxTestContext ctx) {
+    TokenIssuer tokens = issuer(vertx, Duration.ofMinutes(15));
+    String good = tokens.issue(CUSTOMER).token();
+    // Same signature, so the same hash in the edge's maps: told apart by the whole token.
+    String edited = withClaim(good, "sub", "a-2");
+    assertThat(TokenIssuer.TokenKey.of(edited)).hasSameHashCodeAs(TokenIssuer.TokenKey.of(good));
+    assertThat(TokenIssuer.TokenKey.of(edited)).isNotEqualTo(TokenIssuer.TokenKey.of(good));
+
+    tokens
+        .authenticate(good)
+        .compose(caller -> tokens.authenticate(edited).transform(ar -> tokens.verify(good)))
+        .onComplete(
+            ctx.succeeding(
+                caller ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(tokens.remembered(good).result().accountId()).isEqualTo("a-1");
+                          assertThat(tokens.remembered(edited).failed()).isTrue();
+                          assertThat(tokens.remembered(edited).cause())
+                              .isInstanceOf(InvalidTokenException.class);
+                          ctx.completeNow();
+                        })));
+  }
+
   /** The token with one claim changed and its signature kept: a forgery. */
   private static String withClaim(String token, String name, Object value) {
     String[] parts = token.split("\\.");
