@@ -8,13 +8,16 @@
 # measuring), then the catalog cache's hit ratio over the run, from the instance's own /metrics.
 #
 # Usage: bench/catalog-reads.sh [--name STACK] [--ids N] [--duration S] [--rounds N] [--floor-epoll]
+#                               [--candidate JAR]
 # --floor-epoll: the by-id run also measures a floor on epoll (bench/edge-hop.sh --floor-epoll).
+# --candidate JAR: the by-id run also measures a gateway built from JAR against one from the
+# stack's jar, paired round by round (bench/edge-hop.sh --candidate).
 # Needs a running stack with one catalog process and the demo data, and a rate limit above the
 # load, e.g.  RATE_LIMITS='/api/auth=20/60s;/api=1000000/1s' ./storefront up
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront IDS=2000 DURATION=10 ROUNDS=3 FLOOR_EPOLL=()
+NAME=storefront IDS=2000 DURATION=10 ROUNDS=3 FLOOR_EPOLL=() CANDIDATE=()
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
@@ -22,6 +25,7 @@ while (($#)); do
     --duration) DURATION="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --floor-epoll) FLOOR_EPOLL=(--floor-epoll); shift ;;
+    --candidate) CANDIDATE=(--candidate "$(realpath "$2")"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -88,7 +92,7 @@ FIRST_ID="$(head -1 "$WORK/ids")"
 echo "== by id over $IDS products"
 read -r hits0 misses0 < <(cache)
 bash "$ROOT/bench/edge-hop.sh" --name "$NAME" --duration "$DURATION" --rounds "$ROUNDS" \
-  --path "/api/products/$FIRST_ID" --script "$WORK/by-id.lua" "${FLOOR_EPOLL[@]}"
+  --path "/api/products/$FIRST_ID" --script "$WORK/by-id.lua" "${FLOOR_EPOLL[@]}" "${CANDIDATE[@]}"
 read -r hits1 misses1 < <(cache)
 python3 - "$hits0" "$misses0" "$hits1" "$misses1" <<'PY'
 import sys

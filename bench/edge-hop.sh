@@ -33,9 +33,15 @@
 #
 # Usage: bench/edge-hop.sh [--name STACK] [--duration S] [--connections N] [--threads N]
 #                          [--rounds N] [--path PATH] [--script WRK_LUA] [--floor-epoll]
+#                          [--candidate JAR]
 # --floor-epoll adds a target: a second floor that runs on epoll whatever the first runs on, to
 # measure in the same run what the network transport is worth (the gateway chooses io_uring
 # where it loads).
+# --candidate JAR adds two targets: gateways started here, alike (the stack's gateway's
+# environment and JVM options, joined to its cluster), gw-base from the jar the stack's gateway
+# runs and gw-cand from JAR (another build of gateway-verticle), measured one right after the
+# other in every round. The summary pairs them round by round (gw-cand/gw-base), which is how a
+# change of a few percent shows through a shared machine's noise. They are stopped on exit.
 # --script gives wrk a Lua script that chooses each request (bench/catalog-reads.sh uses it to
 # spread reads over many products); --path is then only the URL handed to wrk, which the
 # script's requests replace.
@@ -47,7 +53,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=3 PATH_UNDER_TEST="/api/products?size=10" SCRIPT= FLOOR_EPOLL=
+NAME=storefront DURATION=10 CONNECTIONS=64 THREADS=2 ROUNDS=3 PATH_UNDER_TEST="/api/products?size=10" SCRIPT= FLOOR_EPOLL= CANDIDATE=
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
@@ -58,11 +64,16 @@ while (($#)); do
     --path) PATH_UNDER_TEST="$2"; shift 2 ;;
     --script) SCRIPT="$2"; shift 2 ;;
     --floor-epoll) FLOOR_EPOLL=1; shift ;;
+    --candidate) CANDIDATE="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 # Warm-up runs: long enough for a steady rate, short enough to see the JIT's progress.
 WARM_RUN=3 WARM_LIMIT=45
+# A gateway started by this script has run nothing yet, and its first runs can agree with each
+# other long before its JIT is done (seen: 9 s, at 6x its warm CPU per request): it is loaded for
+# at least this long before it may count as settled, and for longer at most.
+GATEWAY_WARM_MIN=36 GATEWAY_WARM_LIMIT=75
 CLK_TCK="$(getconf CLK_TCK)"
 
 STATE="$ROOT/.storefront/$NAME"
@@ -109,8 +120,8 @@ for tool in wrk nginx; do
 done
 
 WORK="$(mktemp -d)"
-FLOOR_PIDS=()
-trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; ((${#FLOOR_PIDS[@]} == 0)) || kill "${FLOOR_PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
+STARTED_PIDS=()
+trap 'nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true; ((${#STARTED_PIDS[@]} == 0)) || kill "${STARTED_PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
 # A port nothing listens on now, for a proxy this script starts.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 NGINX_PORT="$(free_port)"
@@ -158,7 +169,7 @@ start_floor() {
   STOREFRONT_TRANSPORT="${2:-${STOREFRONT_TRANSPORT:-}}" \
     java -Xmx256m -cp "$GATEWAY_JAR" "$ROOT/bench/BareProxy.java" "$1" "$CATALOG_PORT" >"$3" 2>&1 &
   FLOOR_STARTED=$!
-  FLOOR_PIDS+=("$FLOOR_STARTED")
+  STARTED_PIDS+=("$FLOOR_STARTED")
   for _ in $(seq 1 60); do grep -q "bare proxy on" "$3" && break; sleep 0.5; done
   grep -q "bare proxy on" "$3" || { cat "$3" >&2; echo "the floor proxy on :$1 did not start" >&2; exit 1; }
 }
@@ -181,6 +192,45 @@ if [[ -n "$FLOOR_EPOLL" ]]; then
   PIDS[floor-ep]=$FLOOR_STARTED
   TARGETS=(direct nginx floor floor-ep gateway)
   echo "floor-ep: a second floor, on epoll, pid ${PIDS[floor-ep]}"
+fi
+if [[ -n "$CANDIDATE" ]]; then
+  [[ -f "$CANDIDATE" ]] || { echo "no candidate jar at $CANDIDATE" >&2; exit 1; }
+  # Both gateways of the pair are started here, alike: the stack's own gateway has been in the
+  # cluster longest (it is its master, and may own more of its partitions), work that is charged
+  # to it and that a newcomer would not carry.
+  stack_gateway="${GATEWAY_PIDS[0]}"
+  mapfile -d '' -t candidate_env < <(tr '\0' '\n' <"/proc/$stack_gateway/environ" | grep -v '^HTTP_PORT=\|^PORT_FILE=' | tr '\n' '\0')
+  mapfile -d '' -t stack_args < <(cat "/proc/$stack_gateway/cmdline")
+  java_options=() stack_jar=
+  for ((i = 1; i < ${#stack_args[@]}; i++)); do
+    if [[ "${stack_args[i]}" == -jar ]]; then stack_jar="${stack_args[i + 1]}"; break; fi
+    [[ "${stack_args[i]}" == -Dstorefront.instance=* ]] || java_options+=("${stack_args[i]}")
+  done
+  [[ -f "$stack_jar" ]] || { echo "cannot tell which jar the stack's gateway runs" >&2; exit 1; }
+  # Starts a gateway from jar $2 as target $1, with the stack's gateway's environment and JVM
+  # options and a port of its own. It runs a copy, so that rebuilding the module during the run
+  # cannot pull classes from under it.
+  start_gateway() {
+    cp "$2" "$WORK/$1.jar"
+    PORT[$1]="$(free_port)"
+    env -i "${candidate_env[@]}" HTTP_PORT="${PORT[$1]}" PORT_FILE="$WORK/$1.port" \
+      java "${java_options[@]}" -jar "$WORK/$1.jar" >"$WORK/$1.log" 2>&1 &
+    PIDS[$1]=$!
+    STARTED_PIDS+=("${PIDS[$1]}")
+    TARGETS+=("$1")
+  }
+  start_gateway gw-base "$stack_jar"
+  start_gateway gw-cand "$CANDIDATE"
+  for target in gw-base gw-cand; do
+    for _ in $(seq 1 90); do
+      curl -sf -o /dev/null "http://127.0.0.1:${PORT[$target]}/health/ready" && break
+      sleep 1
+    done
+    curl -sf -o /dev/null "http://127.0.0.1:${PORT[$target]}/health/ready" ||
+      { tail -20 "$WORK/$target.log" >&2; echo "$target did not get ready" >&2; exit 1; }
+  done
+  echo "gw-base: a gateway from $stack_jar (the stack's) on :${PORT[gw-base]}, pid ${PIDS[gw-base]}"
+  echo "gw-cand: a gateway from $CANDIDATE on :${PORT[gw-cand]}, pid ${PIDS[gw-cand]}"
 fi
 
 # CPU time (user + system, in clock ticks) the given processes have used so far, all threads.
@@ -248,10 +298,11 @@ measure() {
 # Whether $1 is within 10% of $2 (both integers).
 close() { (($2 > 0 && 10 * ($1 > $2 ? $1 - $2 : $2 - $1) <= $2)); }
 
-# Loads target $1 in short runs until two in a row are within 10% of each other, or for $2
-# seconds at most -> "seconds settled|unsettled errors rps/cpu_us rps/cpu_us ...". Throughput
-# alone settles too early when the machine, not the JIT, caps it; the CPU a request costs keeps
-# falling while the JIT still compiles (its threads count too), so both must hold still.
+# Loads target $1 in short runs until two in a row are within 10% of each other (and, if given,
+# $3 seconds have passed), or for $2 seconds at most -> "seconds settled|unsettled errors
+# rps/cpu_us rps/cpu_us ...". Throughput alone settles too early when the machine, not the JIT,
+# caps it; the CPU a request costs keeps falling while the JIT still compiles (its threads count
+# too), so both must hold still.
 warm() {
   local spent=0 prev_rps=0 prev_cpu=0 errors=0 runs="" result rps run_errors cpu
   while :; do
@@ -260,7 +311,7 @@ warm() {
     spent=$((spent + WARM_RUN)) errors=$((errors + run_errors)) runs+=" $rps/${cpu%.*}"
     # In tenths of a µs, to compare in integers.
     cpu=$((10#${cpu/./}))
-    if close "$rps" "$prev_rps" && close "$cpu" "$prev_cpu"; then
+    if ((spent >= ${3:-0})) && close "$rps" "$prev_rps" && close "$cpu" "$prev_cpu"; then
       echo "$spent settled $errors$runs"
       return
     fi
@@ -286,9 +337,10 @@ echo
 echo "Warm-up (${WARM_RUN} s runs until two in a row are within 10% in req/s and CPU µs/req, at most ${WARM_LIMIT} s; nginx one run):"
 for target in "${TARGETS[@]}"; do
   # nginx has no JIT to wait for; one run opens its connections to the catalog.
-  limit="$WARM_LIMIT"
+  limit="$WARM_LIMIT" least=0
   [[ "$target" != nginx ]] || limit="$WARM_RUN"
-  result="$(warm "$target" "$limit")"
+  [[ "$target" != gw-* ]] || limit="$GATEWAY_WARM_LIMIT" least="$GATEWAY_WARM_MIN"
+  result="$(warm "$target" "$limit" "$least")"
   read -r spent state errors runs <<<"$result"
   note=
   [[ "$state" == settled || "$target" == nginx ]] || note="  (not settled)"
@@ -342,6 +394,14 @@ for label, rows in [("Medians", med), ("Best rounds", best)]:
     print(f"{label}: gateway/nginx req/s {ratio(g[RPS], n[RPS])}, p50 {ratio(g[P50], n[P50])},"
           f" p99 {ratio(g[P99], n[P99])}   gateway/direct req/s {ratio(g[RPS], d[RPS])}"
           f"   floor/nginx req/s {ratio(f[RPS], n[RPS])}   gateway/floor req/s {ratio(g[RPS], f[RPS])}")
+if "gw-cand" in med:
+    # Paired by round: the two ran one right after the other, under the same machine load.
+    pairs = list(zip(rounds["gw-base"], rounds["gw-cand"]))
+    cpu = [c[CPU] / g[CPU] for g, c in pairs if g[CPU]]
+    rps = [c[RPS] / g[RPS] for g, c in pairs if g[RPS]]
+    print(f"gw-cand/gw-base by round: CPU per request {' '.join(f'{r:.2f}' for r in cpu)}"
+          f" (median {median(cpu):.2f}), req/s {' '.join(f'{r:.2f}' for r in rps)}"
+          f" (median {median(rps):.2f})")
 if "floor-ep" in med:
     f, e, n = med["floor"], med["floor-ep"], med["nginx"]
     print(f"Transport (medians): floor/floor-ep req/s {ratio(f[RPS], e[RPS])}, CPU {ratio(f[CPU], e[CPU])}"
