@@ -199,7 +199,7 @@ if [[ -n "$CANDIDATE" ]]; then
   # cluster longest (it is its master, and may own more of its partitions), work that is charged
   # to it and that a newcomer would not carry.
   stack_gateway="${GATEWAY_PIDS[0]}"
-  mapfile -d '' -t candidate_env < <(tr '\0' '\n' <"/proc/$stack_gateway/environ" | grep -v '^HTTP_PORT=\|^PORT_FILE=' | tr '\n' '\0')
+  mapfile -d '' -t gateway_env < <(tr '\0' '\n' <"/proc/$stack_gateway/environ" | grep -v '^HTTP_PORT=\|^PORT_FILE=' | tr '\n' '\0')
   mapfile -d '' -t stack_args < <(cat "/proc/$stack_gateway/cmdline")
   java_options=() stack_jar=
   for ((i = 1; i < ${#stack_args[@]}; i++)); do
@@ -213,7 +213,7 @@ if [[ -n "$CANDIDATE" ]]; then
   start_gateway() {
     cp "$2" "$WORK/$1.jar"
     PORT[$1]="$(free_port)"
-    env -i "${candidate_env[@]}" HTTP_PORT="${PORT[$1]}" PORT_FILE="$WORK/$1.port" \
+    env -i "${gateway_env[@]}" HTTP_PORT="${PORT[$1]}" PORT_FILE="$WORK/$1.port" \
       java "${java_options[@]}" -jar "$WORK/$1.jar" >"$WORK/$1.log" 2>&1 &
     PIDS[$1]=$!
     STARTED_PIDS+=("${PIDS[$1]}")

@@ -154,8 +154,7 @@ public final class TokenIssuer {
       }
       // Its signature was good; only time has run out, and checking again cannot change that.
       verified.remove(key);
-      return Future.failedFuture(
-          remember(token, new InvalidTokenException("the token has expired")));
+      return Future.failedFuture(remember(key, new InvalidTokenException("the token has expired")));
     }
     Refusal known = refused.get(key);
     if (known != null && now < known.untilMillis()) {
@@ -171,7 +170,9 @@ public final class TokenIssuer {
         .recover(
             e ->
                 Future.failedFuture(
-                    e instanceof InvalidTokenException invalid ? remember(token, invalid) : e))
+                    e instanceof InvalidTokenException invalid
+                        ? remember(TokenKey.of(token), invalid)
+                        : e))
         .map(
             claims -> {
               Caller caller = Caller.fromClaims(claims);
@@ -187,13 +188,15 @@ public final class TokenIssuer {
             });
   }
 
-  /** Keeps {@code refusal} as the answer to {@code token} from now on; bounded like the cache. */
-  private InvalidTokenException remember(String token, InvalidTokenException refusal) {
+  /**
+   * Keeps {@code refusal} as the answer to the token of {@code key} from now on; bounded like the
+   * cache.
+   */
+  private InvalidTokenException remember(TokenKey key, InvalidTokenException refusal) {
     if (refused.size() >= MAX_REMEMBERED) {
       refused.clear();
     }
-    refused.put(
-        TokenKey.of(token), new Refusal(refusal, System.currentTimeMillis() + REFUSAL_MEMORY_MS));
+    refused.put(key, new Refusal(refusal, System.currentTimeMillis() + REFUSAL_MEMORY_MS));
     return refusal;
   }
 

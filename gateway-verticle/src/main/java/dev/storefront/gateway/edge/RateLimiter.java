@@ -231,9 +231,4 @@ public final class RateLimiter implements Handler<RoutingContext> {
     SocketAddress peer = request.connection().remoteAddress();
     return peer == null ? "unknown" : peer.hostAddress();
   }
-
-  /** {@link #peerAddress(HttpServerRequest)} of the context's request. */
-  public static String peerAddress(RoutingContext ctx) {
-    return peerAddress(ctx.request());
-  }
 }

@@ -113,8 +113,7 @@ public final class GatewayRouter {
    * host reach them (the local stack's tools, {@code kubectl port-forward}, a sidecar).
    */
   static void operatorsOnly(RoutingContext ctx) {
-    var remote = ctx.request().remoteAddress();
-    if (remote != null && isLoopback(remote.hostAddress())) {
+    if (isLoopback(RateLimiter.peerAddress(ctx.request()))) {
       ctx.next();
     } else {
       ctx.fail(Problems.of(403, "Operations endpoints answer on the gateway's own host only"));

@@ -271,7 +271,7 @@ public final class ProxyHandler {
     HttpServerRequest inbound = ctx.request();
     copyEndToEnd(inbound.headers(), headers);
     headers.set(RequestIds.HEADER, RequestIds.of(ctx));
-    String client = RateLimiter.peerAddress(ctx);
+    String client = RateLimiter.peerAddress(inbound);
     String priorFor = inbound.getHeader("X-Forwarded-For");
     headers.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
     headers.set("X-Forwarded-Proto", inbound.scheme());
