@@ -106,6 +106,7 @@ class DockerArtifactsTest {
                 "java",
                 "-XX:InitialRAMPercentage=75",
                 "-XX:MaxRAMPercentage=75",
+                "-XX:-G1UseAdaptiveIHOP",
                 "-jar",
                 "/app/" + jar));
     assertThat(arguments(instructions, "EXPOSE"))
