@@ -50,7 +50,7 @@ public final class Metrics {
   public static VertxMetricsFactory factory() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrometheusNaming.apply(registry);
-    return SelectiveVertxMetrics.over(new MicrometerMetricsFactory(registry));
+    return SelectiveVertxMetrics.over(new MicrometerMetricsFactory(registry), registry);
   }
 
   /** The process's registry, for the project's own meters; a throwaway one when metrics are off. */

@@ -1,5 +1,6 @@
 package dev.storefront.common.metrics;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.datagram.DatagramSocketOptions;
@@ -19,33 +20,53 @@ import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.metrics.PoolMetrics;
 import io.vertx.core.spi.metrics.TCPMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
- * Vert.x metrics as another factory makes them, except for HTTP clients whose metrics name starts
- * with {@value #UNMETERED}: those (and their connection pools) get none. A client on a hot path
- * that records what matters itself, with meters it holds, is spared the per-request tag building
- * and meter look-ups of the generic client metrics.
+ * Vert.x metrics as another factory makes them, with two exceptions on the hot path:
+ *
+ * <ul>
+ *   <li>HTTP clients whose metrics name starts with {@value #UNMETERED} (and their connection
+ *       pools) get none. A client that records what matters itself, with meters it holds, is spared
+ *       the per-request tag building and meter look-ups of the generic client metrics.
+ *   <li>HTTP servers get {@link HttpServerMeters}: vertx-micrometer's request meters, held instead
+ *       of looked up per request, where the labels allow.
+ * </ul>
  */
 final class SelectiveVertxMetrics implements VertxMetrics {
 
   static final String UNMETERED = "unmetered:";
 
   private final VertxMetrics delegate;
+  private final MeterRegistry registry;
+  // Null where HttpServerMeters cannot stand in for vertx-micrometer's server metrics.
+  private final MicrometerMetricsOptions serverMeterOptions;
 
-  private SelectiveVertxMetrics(VertxMetrics delegate) {
+  private SelectiveVertxMetrics(
+      VertxMetrics delegate, MeterRegistry registry, MetricsOptions options) {
     this.delegate = delegate;
+    this.registry = registry;
+    this.serverMeterOptions =
+        options instanceof MicrometerMetricsOptions micrometer
+                && HttpServerMeters.supports(micrometer)
+            ? micrometer
+            : null;
   }
 
   static boolean unmetered(String metricsName) {
     return metricsName != null && metricsName.startsWith(UNMETERED);
   }
 
-  /** {@code factory}, with the clients named {@value #UNMETERED}… left out. */
-  static VertxMetricsFactory over(VertxMetricsFactory factory) {
+  /**
+   * {@code factory}, with the clients named {@value #UNMETERED}… left out and the HTTP server
+   * request meters held in {@code registry} (the one {@code factory} writes to).
+   */
+  static VertxMetricsFactory over(VertxMetricsFactory factory, MeterRegistry registry) {
     return new VertxMetricsFactory() {
       @Override
       public VertxMetrics metrics(VertxOptions options) {
-        return new SelectiveVertxMetrics(factory.metrics(options));
+        return new SelectiveVertxMetrics(
+            factory.metrics(options), registry, options.getMetricsOptions());
       }
 
       @Override
@@ -79,7 +100,10 @@ final class SelectiveVertxMetrics implements VertxMetrics {
   @Override
   public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(
       HttpServerOptions options, SocketAddress localAddress) {
-    return delegate.createHttpServerMetrics(options, localAddress);
+    HttpServerMetrics<?, ?, ?> metrics = delegate.createHttpServerMetrics(options, localAddress);
+    return metrics == null || serverMeterOptions == null
+        ? metrics
+        : new HttpServerMeters(metrics, registry, serverMeterOptions);
   }
 
   @Override
