@@ -51,7 +51,7 @@ public final class RequestValidation {
   private static final String OPERATION = "storefront.openapi.operation";
   private static final String BODY = "storefront.openapi.body";
 
-  private final OpenAPIContract contract;
+  private final OperationIndex operations;
   private final CompiledContract rules;
   private final JsonObject document;
   private final BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
@@ -59,7 +59,8 @@ public final class RequestValidation {
       BodyHandler.create(false).setBodyLimit(AuthRoutes.BODY_LIMIT);
 
   private RequestValidation(ApiDocument document) {
-    this.contract = document.contract();
+    OpenAPIContract contract = document.contract();
+    this.operations = new OperationIndex(contract);
     this.rules = new CompiledContract(contract);
     this.document = contract.getRawContract();
   }
@@ -90,7 +91,7 @@ public final class RequestValidation {
   /** Finds the operation; refuses a body that is not JSON or too large before reading any of it. */
   void match(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    Operation operation = contract.findOperation(ctx.normalizedPath(), request.method());
+    Operation operation = operations.find(ctx.normalizedPath(), request.method());
     if (operation == null
         || (operation.getParameters().isEmpty() && operation.getRequestBody() == null)) {
       ctx.next();

@@ -21,7 +21,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -274,10 +276,32 @@ public final class ProxyHandler {
     String client = RateLimiter.peerAddress(inbound);
     String priorFor = inbound.getHeader("X-Forwarded-For");
     headers.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
-    headers.set("X-Forwarded-Proto", inbound.scheme());
-    if (inbound.authority() != null) {
-      headers.set("X-Forwarded-Host", inbound.authority().toString());
+    // Read off the connection and the Host header: vert.x-web's request works scheme and authority
+    // out through its forwarded-header parser, building the absolute URI as well, on every request.
+    boolean ssl = inbound.connection().isSsl();
+    headers.set("X-Forwarded-Proto", ssl ? "https" : "http");
+    HostAndPort authority =
+        inbound.version() == HttpVersion.HTTP_2
+            ? inbound.authority()
+            : HostAndPort.parseAuthority(nullToEmpty(inbound.getHeader(HttpHeaders.HOST)), -1);
+    String host = forwardedHost(authority, ssl);
+    if (host != null) {
+      headers.set("X-Forwarded-Host", host);
     }
+  }
+
+  /** The authority the client asked for, without the scheme's default port; null if none. */
+  static String forwardedHost(HostAndPort authority, boolean ssl) {
+    if (authority == null || authority.host().isEmpty()) {
+      return null;
+    }
+    return authority.port() < 0 || authority.port() == (ssl ? 443 : 80)
+        ? authority.host()
+        : authority.host() + ':' + authority.port();
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
   }
 
   /** Fails the request unless the edge already answered it (its time limit, say). */

@@ -31,6 +31,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -97,6 +98,27 @@ class ProxyHandlerTest {
   }
 
   // --- 1. routing -------------------------------------------------------------------------------
+
+  @Test
+  void forwardsTheHostAskedForWithoutTheSchemesDefaultPort() {
+    assertThat(
+            ProxyHandler.forwardedHost(HostAndPort.parseAuthority("shop.example:8080", -1), false))
+        .isEqualTo("shop.example:8080");
+    assertThat(ProxyHandler.forwardedHost(HostAndPort.parseAuthority("shop.example:80", -1), false))
+        .isEqualTo("shop.example");
+    assertThat(ProxyHandler.forwardedHost(HostAndPort.parseAuthority("shop.example:443", -1), true))
+        .isEqualTo("shop.example");
+    assertThat(
+            ProxyHandler.forwardedHost(HostAndPort.parseAuthority("shop.example:443", -1), false))
+        .isEqualTo("shop.example:443");
+    assertThat(ProxyHandler.forwardedHost(HostAndPort.parseAuthority("[::1]:8080", -1), false))
+        .isEqualTo("[::1]:8080");
+    assertThat(ProxyHandler.forwardedHost(HostAndPort.parseAuthority("shop.example", -1), false))
+        .isEqualTo("shop.example");
+    // No Host header, or one that is not an authority: no X-Forwarded-Host.
+    assertThat(ProxyHandler.forwardedHost(HostAndPort.parseAuthority("", -1), false)).isNull();
+    assertThat(ProxyHandler.forwardedHost(HostAndPort.parseAuthority("a b:x", -1), false)).isNull();
+  }
 
   @Test
   void forwardsTheTablesPathsOnlyAndAnswersOtherPathsWithA404Problem(
