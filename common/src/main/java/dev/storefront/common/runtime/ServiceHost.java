@@ -47,6 +47,7 @@ public final class ServiceHost {
   private static final long PUBLISH_RETRY_MS = 1_000;
   private static final Duration UNPUBLISH_TIMEOUT = Duration.ofSeconds(2);
   private static final long RECORD_CHECK_MS = 10_000;
+  private static final long RECORD_QUERY_TIMEOUT_MS = 5_000;
 
   private final Vertx vertx;
   private final ServiceIdentity identity;
@@ -244,7 +245,7 @@ public final class ServiceHost {
                 if (withdrawal == null) {
                   published = record;
                   LOG.info("Published {} at {}:{}", identity.service(), http.publicHost(), port);
-                  vertx.setTimer(RECORD_CHECK_MS, t -> checkRecord(http));
+                  watch(record, http);
                   return Future.<Void>succeededFuture();
                 }
               }
@@ -253,29 +254,20 @@ public final class ServiceHost {
             });
   }
 
-  /**
-   * Publishes again should the record have vanished from the store: lost with cluster members that
-   * held it and its backups, or removed by a survivor that took this process for departed.
-   */
-  private void checkRecord(HttpConfig http) {
-    Record mine;
-    synchronized (this) {
-      if (withdrawal != null) {
-        return;
-      }
-      mine = published;
-    }
-    discovery
-        .getRecord(r -> mine.getRegistration().equals(r.getRegistration()), true)
-        .onComplete(
-            ar -> {
-              if (ar.succeeded() && ar.result() == null) {
-                LOG.warn("Own discovery record is gone from the store; publishing again");
-                publishWhenReady(http, true);
-              } else {
-                vertx.setTimer(RECORD_CHECK_MS, t -> checkRecord(http));
-              }
-            });
+  /** Publishes again should {@code record} vanish from the store (see {@link OwnRecordWatch}). */
+  private void watch(Record record, HttpConfig http) {
+    String registration = record.getRegistration();
+    new OwnRecordWatch(
+            vertx,
+            RECORD_CHECK_MS,
+            RECORD_QUERY_TIMEOUT_MS,
+            () ->
+                discovery
+                    .getRecord(r -> registration.equals(r.getRegistration()), true)
+                    .map(found -> found != null),
+            () -> publishWhenReady(http, true),
+            this::withdrawing)
+        .start();
   }
 
   private synchronized boolean withdrawing() {
