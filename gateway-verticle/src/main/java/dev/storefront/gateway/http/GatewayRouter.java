@@ -89,10 +89,13 @@ public final class GatewayRouter {
     RequestLimits limits = new RequestLimits(edge, deadlines);
 
     Router router = ServiceRouter.create(vertx, health);
-    router.route().handler(new SecurityHeaders(edge));
-    router.route().handler(new Cors(edge));
-    router.route().handler(limits.timeout());
-    router.route().handler(limits.bodySize());
+    // One route, four handlers: moving on within a route skips matching another route.
+    router
+        .route()
+        .handler(new SecurityHeaders(edge))
+        .handler(new Cors(edge))
+        .handler(limits.timeout())
+        .handler(limits.bodySize());
     contract.accept(router);
     // Authentication, then the rate limit, then the auth endpoints (see EdgeSecurity.mount).
     security.accept(
