@@ -29,6 +29,12 @@ import java.time.Duration;
  *   <tr><td>UPSTREAM_STREAM_POOL_SIZE</td><td>10000</td><td>connections per instance and event
  *   loop for event streams, apart from UPSTREAM_POOL_SIZE: each open stream holds one for its
  *   whole life, and must not starve ordinary requests</td></tr>
+ *   <tr><td>UPSTREAM_PIPELINE_DEPTH</td><td>16</td><td>reads (GET, HEAD) under way at once on
+ *   one pipelined connection; 0 sends every request over the pool of UPSTREAM_POOL_SIZE</td></tr>
+ *   <tr><td>UPSTREAM_PIPELINE_CONNECTIONS</td><td>4</td><td>pipelined connections per instance
+ *   and event loop</td></tr>
+ *   <tr><td>UPSTREAM_PIPELINE_STALL_MS</td><td>20</td><td>a pipelined connection whose oldest
+ *   read has waited this long takes no more until it is answered</td></tr>
  * </table>
  */
 public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstream) {
@@ -47,7 +53,24 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
       double retryBudgetRatio,
       int retryBudgetMinPerSecond,
       Duration streamIdleTimeout,
-      int streamPoolSize) {}
+      int streamPoolSize,
+      Pipelining pipelining) {}
+
+  /** How reads are pipelined to instances (see PipelinedReads); depth 0 turns it off. */
+  public record Pipelining(int depth, int connections, Duration stall) {
+
+    public static final Pipelining OFF = new Pipelining(0, 1, Duration.ZERO);
+
+    public Pipelining {
+      if (depth < 0) {
+        throw new ConfigException("UPSTREAM_PIPELINE_DEPTH must be 0 (off) or more, got " + depth);
+      }
+    }
+
+    public boolean on() {
+      return depth > 0;
+    }
+  }
 
   public static GatewayConfig from(Env env) {
     return new GatewayConfig(
@@ -63,7 +86,11 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
             retryRatio(env),
             env.integer("RETRY_BUDGET_MIN_PER_S", 10),
             Duration.ofSeconds(env.positive("STREAM_IDLE_TIMEOUT_S", 60)),
-            env.positive("UPSTREAM_STREAM_POOL_SIZE", 10_000)));
+            env.positive("UPSTREAM_STREAM_POOL_SIZE", 10_000),
+            new Pipelining(
+                env.integer("UPSTREAM_PIPELINE_DEPTH", 16),
+                env.positive("UPSTREAM_PIPELINE_CONNECTIONS", 4),
+                env.millis("UPSTREAM_PIPELINE_STALL_MS", 20))));
   }
 
   private static double retryRatio(Env env) {

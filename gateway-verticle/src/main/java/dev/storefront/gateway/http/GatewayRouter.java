@@ -15,12 +15,14 @@ import dev.storefront.gateway.edge.SecurityHeaders;
 import dev.storefront.gateway.openapi.ApiDocument;
 import dev.storefront.gateway.openapi.OpenApiEndpoint;
 import dev.storefront.gateway.openapi.RequestValidation;
+import dev.storefront.gateway.proxy.PipelinedReads;
 import dev.storefront.gateway.proxy.ProxyHandler;
 import dev.storefront.gateway.proxy.RouteTable;
 import dev.storefront.gateway.proxy.Upstreams;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
@@ -85,7 +87,14 @@ public final class GatewayRouter {
     // The time limits of this router's requests: one timer for the event loop, not one per limit.
     Deadlines deadlines = new Deadlines();
     ProxyHandler proxy =
-        new ProxyHandler(deadlines, client, streamClient, upstreams, config.upstream(), edge);
+        new ProxyHandler(
+            deadlines,
+            client,
+            streamClient,
+            pipelinedReads(vertx, config.upstream()),
+            upstreams,
+            config.upstream(),
+            edge);
     RequestLimits limits = new RequestLimits(edge, deadlines);
 
     Router router = ServiceRouter.create(vertx, health);
@@ -109,6 +118,32 @@ public final class GatewayRouter {
       router.route(route.prefix() + "/*").handler(ctx -> proxy.forward(ctx, route.service()));
     }
     return ServiceRouter.complete(router);
+  }
+
+  /** This event loop's pipelined connections for reads, or null when pipelining is off. */
+  private static PipelinedReads pipelinedReads(Vertx vertx, GatewayConfig.Upstream upstream) {
+    GatewayConfig.Pipelining pipelining = upstream.pipelining();
+    if (!pipelining.on()) {
+      return null;
+    }
+    // Its connections are opened one by one and held by PipelinedReads, not pooled; one that has
+    // been idle for the keep-alive time is closed (so is one whose answer stalls that long).
+    HttpClientAgent client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setPipelining(true)
+                .setPipeliningLimit(pipelining.depth())
+                .setIdleTimeout(30)
+                .setName("gateway-upstream-pipelined")
+                .setMetricsName(Metrics.UNMETERED + "gateway-upstream-pipelined"));
+    return new PipelinedReads(
+        client,
+        pipelining.connections(),
+        pipelining.depth(),
+        pipelining.stall().toMillis(),
+        upstream.connectTimeout().toMillis());
   }
 
   /**

@@ -63,6 +63,7 @@ public final class ProxyHandler {
   private final Deadlines deadlines;
   private final HttpClient client;
   private final HttpClient streamClient;
+  private final PipelinedReads pipelined;
   private final Upstreams upstreams;
   private final GatewayConfig.Upstream config;
   private final EdgeConfig edge;
@@ -71,17 +72,20 @@ public final class ProxyHandler {
    * @param deadlines the deadlines of the event loop this handler forwards on
    * @param client the connections for ordinary requests
    * @param streamClient the connections for requests on stream paths, each held for a stream's life
+   * @param pipelined the pipelined connections for reads; null to send them over {@code client}
    */
   public ProxyHandler(
       Deadlines deadlines,
       HttpClient client,
       HttpClient streamClient,
+      PipelinedReads pipelined,
       Upstreams upstreams,
       GatewayConfig.Upstream config,
       EdgeConfig edge) {
     this.deadlines = deadlines;
     this.client = client;
     this.streamClient = streamClient;
+    this.pipelined = pipelined;
     this.upstreams = upstreams;
     this.config = config;
     this.edge = edge;
@@ -125,7 +129,7 @@ public final class ProxyHandler {
                 instance.meters().record(outcome, start);
               }
             })
-        .onSuccess(response -> relay(ctx, response, streamPath))
+        .onSuccess(response -> relay(ctx, response, attempt))
         .onFailure(
             failure -> {
               if (attempt.body != null && attempt.body.exceeded()) {
@@ -135,7 +139,7 @@ public final class ProxyHandler {
                 return;
               }
               if (failure instanceof UpstreamServerError error) {
-                relay(ctx, error.response, streamPath);
+                relay(ctx, error.response, attempt);
                 return;
               }
               boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
@@ -161,8 +165,7 @@ public final class ProxyHandler {
             .setMethod(inbound.method())
             .setURI(inbound.uri())
             .setConnectTimeout(config.connectTimeout().toMillis());
-    return (streamPath ? streamClient : client)
-        .request(options)
+    return open(ctx, instance, options, attempt)
         .recover(e -> Future.failedFuture(new NotSentException(e)))
         .compose(
             outbound -> {
@@ -229,6 +232,39 @@ public final class ProxyHandler {
                             : Future.succeededFuture(r);
                       });
             });
+  }
+
+  /**
+   * The request to the instance: on a pipelined connection for a read without a body when one can
+   * take it now (see {@link PipelinedReads}), else from the pool of its kind. A pipelined
+   * connection that fails to take the request (it has just closed) leaves it to the pool.
+   */
+  private Future<HttpClientRequest> open(
+      RoutingContext ctx, UpstreamInstance instance, RequestOptions options, Attempt attempt) {
+    if (attempt.streamPath) {
+      return streamClient.request(options);
+    }
+    if (pipelined != null && pipelinable(ctx)) {
+      Future<HttpClientRequest> request = pipelined.request(instance.address(), options);
+      if (request != null) {
+        attempt.pipelined = true;
+        return request.recover(
+            e -> {
+              attempt.pipelined = false;
+              return client.request(options);
+            });
+      }
+    }
+    return client.request(options);
+  }
+
+  /** GET and HEAD without a body: safe to send twice, so safe to lose with a connection. */
+  private static boolean pipelinable(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpMethod method = request.method();
+    return (method == HttpMethod.GET || method == HttpMethod.HEAD)
+        && !hasBody(request)
+        && RequestValidation.bufferedBody(ctx) == null;
   }
 
   /**
@@ -317,11 +353,13 @@ public final class ProxyHandler {
     return path != null && edge.timeoutExempt(path);
   }
 
-  private void relay(RoutingContext ctx, HttpClientResponse response, boolean streamPath) {
+  private void relay(RoutingContext ctx, HttpClientResponse response, Attempt attempt) {
+    boolean streamPath = attempt.streamPath;
+    boolean pipelined = attempt.pipelined;
     HttpServerResponse outbound = ctx.response();
     if (outbound.ended() || outbound.closed()) {
       // The edge answered already (its time limit) or the client left: drop the late answer.
-      abandon(response);
+      abandon(response, pipelined);
       return;
     }
     outbound.setStatusCode(response.statusCode());
@@ -349,7 +387,7 @@ public final class ProxyHandler {
           // An HTTP/2 stream closes while its last frame is written: over once the answer ended.
           if (ar.failed() && !outbound.ended()) {
             pipe.close();
-            abandon(response);
+            abandon(response, pipelined);
           }
         });
     pipe.to(outbound)
@@ -359,18 +397,25 @@ public final class ProxyHandler {
               // Closing the client's connection rather than ending the response keeps a cut body
               // from looking whole.
               LOG.debug("Response relay ended early: {}", e.getMessage());
-              abandon(response);
+              abandon(response, pipelined);
               outbound.reset();
             });
   }
 
   /**
-   * Resets the exchange with the service, whose answer is no longer wanted; so is the error the
-   * reset raises on that answer, which Vert.x would otherwise log as unhandled.
+   * Gives up an answer that is no longer wanted, and the error that raises on it, which Vert.x
+   * would otherwise log as unhandled. The exchange with the service is reset, which stops its work;
+   * on a pipelined connection that would close the connection under the answers queued behind this
+   * one, so the rest of this answer is read and dropped instead (a stuck one is ended by the
+   * connection's idle timeout).
    */
-  private static void abandon(HttpClientResponse response) {
+  private static void abandon(HttpClientResponse response, boolean pipelined) {
     response.exceptionHandler(e -> {});
-    response.request().reset();
+    if (pipelined) {
+      response.handler(null).endHandler(null).resume();
+    } else {
+      response.request().reset();
+    }
   }
 
   private static boolean retryable(
@@ -472,6 +517,7 @@ public final class ProxyHandler {
   /** Whether this attempt's request left for the instance, and how it ended. */
   private static final class Attempt {
     final boolean streamPath;
+    boolean pipelined;
     boolean sent;
     boolean answered;
     boolean timedOut;

@@ -930,7 +930,8 @@ class ProxyHandlerTest {
         0.2,
         10,
         Duration.ofSeconds(60),
-        16);
+        16,
+        new GatewayConfig.Pipelining(4, 2, Duration.ofMillis(20)));
   }
 
   /**
