@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * the gain). The price of pipelining is that an answer waits for those sent before it on its
  * connection. So a connection takes no request beyond the depth limit, and none while its oldest
  * request has waited longer than the stall limit (a slow search, a service in trouble); when no
- * connection qualifies the request takes the ordinary pool ({@link #request} returns null). A spare
+ * connection qualifies the request takes the ordinary pool ({@link #choose} returns null). A spare
  * connection is opened, up to the limit, whenever the chosen one is already busy, so that there is
  * one to move to when it stalls. A request already behind one that turns out slow still waits for
  * it: at most depth - 1 of them, only those sent before the stall limit passed.
@@ -66,18 +66,18 @@ public final class PipelinedReads {
   }
 
   /**
-   * A request to the instance at {@code address} on a pipelined connection, or null when no
-   * connection can take one now without waiting behind a stalled answer: the caller then sends it
-   * over the ordinary pool. A returned future that fails did not send the request.
+   * A pipelined connection to the instance at {@code address} to send a read on now, or null when
+   * none can take one without waiting behind a stalled answer: the caller then sends it over the
+   * ordinary pool.
    */
-  public Future<HttpClientRequest> request(SocketAddress address, RequestOptions options) {
+  public Connection choose(SocketAddress address) {
     Lane lane = lanes.computeIfAbsent(address, Lane::new);
     long now = System.nanoTime();
     Connection chosen = lane.choose(now);
     if ((chosen == null || chosen.underWay() > 0) && lane.mayOpen(now)) {
       lane.open(now);
     }
-    return chosen == null ? null : chosen.send(options, now);
+    return chosen;
   }
 
   /** Pipelined connections open now, over every instance (for tests and operators). */
@@ -153,7 +153,7 @@ public final class PipelinedReads {
   }
 
   /** One pipelined connection and when each of its requests under way was sent, oldest first. */
-  private static final class Connection {
+  public static final class Connection {
     final HttpClientConnection http;
     final ArrayDeque<Long> sentNanos = new ArrayDeque<>();
 
@@ -165,12 +165,24 @@ public final class PipelinedReads {
       return sentNanos.size();
     }
 
+    /**
+     * Whether reads wait behind the answer now arriving: answers come in order, so every read under
+     * way but the oldest, whose answer that is.
+     */
+    public boolean readsQueuedBehindTheCurrentAnswer() {
+      return sentNanos.size() > 1;
+    }
+
     long oldestSentNanos() {
       return sentNanos.peekFirst();
     }
 
-    Future<HttpClientRequest> send(RequestOptions options, long now) {
-      sentNanos.addLast(now);
+    /**
+     * The request on this connection. Counted as under way until its answer ends or the exchange
+     * fails; a returned future that fails did not send it.
+     */
+    public Future<HttpClientRequest> send(RequestOptions options) {
+      sentNanos.addLast(System.nanoTime());
       Future<HttpClientRequest> request = http.request(options);
       request.onComplete(
           ar -> {

@@ -244,16 +244,17 @@ public final class ProxyHandler {
     if (attempt.streamPath) {
       return streamClient.request(options);
     }
-    if (pipelined != null && pipelinable(ctx)) {
-      Future<HttpClientRequest> request = pipelined.request(instance.address(), options);
-      if (request != null) {
-        attempt.pipelined = true;
-        return request.recover(
-            e -> {
-              attempt.pipelined = false;
-              return client.request(options);
-            });
-      }
+    PipelinedReads.Connection connection =
+        pipelined != null && pipelinable(ctx) ? pipelined.choose(instance.address()) : null;
+    if (connection != null) {
+      attempt.pipelined = connection;
+      return connection
+          .send(options)
+          .recover(
+              e -> {
+                attempt.pipelined = null;
+                return client.request(options);
+              });
     }
     return client.request(options);
   }
@@ -355,7 +356,7 @@ public final class ProxyHandler {
 
   private void relay(RoutingContext ctx, HttpClientResponse response, Attempt attempt) {
     boolean streamPath = attempt.streamPath;
-    boolean pipelined = attempt.pipelined;
+    PipelinedReads.Connection pipelined = attempt.pipelined;
     HttpServerResponse outbound = ctx.response();
     if (outbound.ended() || outbound.closed()) {
       // The edge answered already (its time limit) or the client left: drop the late answer.
@@ -405,13 +406,15 @@ public final class ProxyHandler {
   /**
    * Gives up an answer that is no longer wanted, and the error that raises on it, which Vert.x
    * would otherwise log as unhandled. The exchange with the service is reset, which stops its work;
-   * on a pipelined connection that would close the connection under the answers queued behind this
-   * one, so the rest of this answer is read and dropped instead (a stuck one is ended by the
+   * on a pipelined connection with reads queued behind this answer that would close the connection
+   * under them, so the rest of this answer is read and dropped instead (a stuck one is ended by the
    * connection's idle timeout).
+   *
+   * @param pipelined the pipelined connection the answer arrives on; null for a pooled one
    */
-  private static void abandon(HttpClientResponse response, boolean pipelined) {
+  private static void abandon(HttpClientResponse response, PipelinedReads.Connection pipelined) {
     response.exceptionHandler(e -> {});
-    if (pipelined) {
+    if (pipelined != null && pipelined.readsQueuedBehindTheCurrentAnswer()) {
       response.handler(null).endHandler(null).resume();
     } else {
       response.request().reset();
@@ -517,7 +520,7 @@ public final class ProxyHandler {
   /** Whether this attempt's request left for the instance, and how it ended. */
   private static final class Attempt {
     final boolean streamPath;
-    boolean pipelined;
+    PipelinedReads.Connection pipelined;
     boolean sent;
     boolean answered;
     boolean timedOut;

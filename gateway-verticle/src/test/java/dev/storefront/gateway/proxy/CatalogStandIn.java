@@ -40,6 +40,11 @@ final class CatalogStandIn {
   /** Starts a chunked answer, writes one chunk, then waits; notes when its connection closes. */
   static final String TRICKLE_PATH = "/api/products/trickle";
 
+  /** Starts a chunked answer, writes one chunk, and ends it {@link #SLOW_END_MS} later. */
+  static final String SLOW_PATH = "/api/products/slow";
+
+  static final long SLOW_END_MS = 500;
+
   private static final int CHUNK = 64 * 1024;
 
   /** Completed with {@link System#nanoTime()} when a {@link #TRICKLE_PATH} exchange closed. */
@@ -163,6 +168,14 @@ final class CatalogStandIn {
                   request.connection().close();
                 }
               });
+      return;
+    }
+    if (behaviour == Behaviour.ANSWER && request.path().equals(SLOW_PATH)) {
+      record(request, Buffer.buffer());
+      var response = request.response();
+      response.setChunked(true).putHeader("Content-Type", "application/octet-stream");
+      response.write(pattern(0, 1024));
+      Vertx.currentContext().owner().setTimer(SLOW_END_MS, t -> response.end(pattern(1, 1024)));
       return;
     }
     if (behaviour == Behaviour.ANSWER && request.path().equals(DOWNLOAD_PATH)) {

@@ -837,6 +837,53 @@ class ProxyHandlerTest {
                         })));
   }
 
+  @Test
+  void aClientLeavingMidAnswerLeavesTheReadsPipelinedBehindItAnswered(
+      Vertx vertx, VertxTestContext ctx) {
+    HttpClient leaving = vertx.createHttpClient();
+    List<CatalogStandIn> standIns = new ArrayList<>();
+    // One pipelined connection that never counts as stalled: the second read queues on it.
+    GatewayConfig.Upstream upstream =
+        upstream(
+            Duration.ofSeconds(5), 5, new GatewayConfig.Pipelining(4, 1, Duration.ofSeconds(10)));
+    instances(vertx, "a")
+        .map(standIns::addAll)
+        .compose(v -> startGateway(vertx, upstream))
+        // The first read takes the pool and opens the pipelined connection.
+        .compose(v -> get("/api/products/1"))
+        .compose(v -> pause(vertx, 200))
+        .compose(v -> leaving.request(HttpMethod.GET, gatewayPort, HOST, CatalogStandIn.SLOW_PATH))
+        .compose(
+            slow ->
+                slow.send()
+                    .compose(
+                        response -> {
+                          Promise<Void> firstChunk = Promise.promise();
+                          response.handler(chunk -> firstChunk.tryComplete());
+                          return firstChunk.future();
+                        })
+                    .compose(
+                        v -> {
+                          Future<HttpResponse<Buffer>> queued = get("/api/products/2");
+                          // The client of the slow answer leaves while the read waits behind it.
+                          return pause(vertx, 100)
+                              .compose(p -> slow.connection().close())
+                              .compose(p -> queued);
+                        }))
+        .onComplete(
+            ctx.succeeding(
+                queued ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(queued.statusCode()).isEqualTo(200);
+                          assertThat(standIns.get(0).received())
+                              .extracting(Received::uri)
+                              .containsExactly(
+                                  "/api/products/1", CatalogStandIn.SLOW_PATH, "/api/products/2");
+                          ctx.completeNow();
+                        })));
+  }
+
   // --- 10. operations view ----------------------------------------------------------------------
 
   @Test
@@ -920,6 +967,12 @@ class ProxyHandlerTest {
   // --- fixture ----------------------------------------------------------------------------------
 
   private static GatewayConfig.Upstream upstream(Duration timeout, int breakerMaxFailures) {
+    return upstream(
+        timeout, breakerMaxFailures, new GatewayConfig.Pipelining(4, 2, Duration.ofMillis(20)));
+  }
+
+  private static GatewayConfig.Upstream upstream(
+      Duration timeout, int breakerMaxFailures, GatewayConfig.Pipelining pipelining) {
     return new GatewayConfig.Upstream(
         timeout,
         Duration.ofMillis(500),
@@ -931,7 +984,13 @@ class ProxyHandlerTest {
         10,
         Duration.ofSeconds(60),
         16,
-        new GatewayConfig.Pipelining(4, 2, Duration.ofMillis(20)));
+        pipelining);
+  }
+
+  private static Future<Void> pause(Vertx vertx, long millis) {
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(millis, id -> promise.complete());
+    return promise.future();
   }
 
   /**
