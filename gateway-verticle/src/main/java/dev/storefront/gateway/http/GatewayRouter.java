@@ -91,7 +91,7 @@ public final class GatewayRouter {
             deadlines,
             client,
             streamClient,
-            pipelinedReads(vertx, config.upstream()),
+            pipelinedReads(vertx, config.upstream(), upstreams),
             upstreams,
             config.upstream(),
             edge);
@@ -121,7 +121,8 @@ public final class GatewayRouter {
   }
 
   /** This event loop's pipelined connections for reads, or null when pipelining is off. */
-  private static PipelinedReads pipelinedReads(Vertx vertx, GatewayConfig.Upstream upstream) {
+  private static PipelinedReads pipelinedReads(
+      Vertx vertx, GatewayConfig.Upstream upstream, Upstreams upstreams) {
     GatewayConfig.Pipelining pipelining = upstream.pipelining();
     if (!pipelining.on()) {
       return null;
@@ -143,7 +144,8 @@ public final class GatewayRouter {
         pipelining.connections(),
         pipelining.depth(),
         pipelining.stall().toMillis(),
-        upstream.connectTimeout().toMillis());
+        upstream.connectTimeout().toMillis(),
+        upstreams.pipelineMeters());
   }
 
   /**

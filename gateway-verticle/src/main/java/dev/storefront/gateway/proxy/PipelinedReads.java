@@ -46,6 +46,7 @@ public final class PipelinedReads {
   private final int depth;
   private final long stallNanos;
   private final long connectTimeoutMillis;
+  private final PipelineMeters meters;
   private final Map<SocketAddress, Lane> lanes = new HashMap<>();
 
   /**
@@ -57,12 +58,14 @@ public final class PipelinedReads {
       int connectionsPerInstance,
       int depth,
       long stallMillis,
-      long connectTimeoutMillis) {
+      long connectTimeoutMillis,
+      PipelineMeters meters) {
     this.client = client;
     this.connectionsPerInstance = connectionsPerInstance;
     this.depth = depth;
     this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
     this.connectTimeoutMillis = connectTimeoutMillis;
+    this.meters = meters;
   }
 
   /**
@@ -76,6 +79,11 @@ public final class PipelinedReads {
     Connection chosen = lane.choose(now);
     if ((chosen == null || chosen.underWay() > 0) && lane.mayOpen(now)) {
       lane.open(now);
+    }
+    if (chosen != null) {
+      meters.pipelined();
+    } else {
+      meters.pooled();
     }
     return chosen;
   }
@@ -136,9 +144,11 @@ public final class PipelinedReads {
                 }
                 Connection connection = new Connection(ar.result());
                 connections.add(connection);
+                meters.opened();
                 connection.http.closeHandler(
                     v -> {
                       connections.remove(connection);
+                      meters.closed();
                       forgetIfEmpty();
                     });
               });

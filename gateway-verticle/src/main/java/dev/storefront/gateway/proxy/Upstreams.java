@@ -38,6 +38,7 @@ public final class Upstreams {
   private volatile Map<String, List<UpstreamInstance>> byService = Map.of();
   private final RetryBudget retryBudget;
   private final EventStreams streams;
+  private final PipelineMeters pipelineMeters;
   private final long refillTimer;
 
   public Upstreams(
@@ -52,6 +53,7 @@ public final class Upstreams {
     this.retryBudget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond());
     this.refillTimer = vertx.setPeriodic(1_000, id -> retryBudget.refill());
     this.streams = new EventStreams(registry);
+    this.pipelineMeters = new PipelineMeters(registry);
     directory.onChange(this::reconcile);
     reconcile(directory.all());
   }
@@ -93,10 +95,16 @@ public final class Upstreams {
     return streams;
   }
 
-  /** Stops the retry budget's refill and withdraws the process's stream gauge. */
+  /** How this process's reads reach instances: pipelined or over the pool. */
+  public PipelineMeters pipelineMeters() {
+    return pipelineMeters;
+  }
+
+  /** Stops the retry budget's refill and withdraws the process's stream and pipelining meters. */
   public void close() {
     vertx.cancelTimer(refillTimer);
     streams.close();
+    pipelineMeters.remove();
   }
 
   /**

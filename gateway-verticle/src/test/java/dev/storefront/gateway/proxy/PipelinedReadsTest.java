@@ -2,6 +2,7 @@ package dev.storefront.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PipelinedReadsTest {
 
   private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private SocketAddress server;
   private Context context;
 
@@ -97,6 +99,10 @@ class PipelinedReadsTest {
                           assertThat(
                                   held.stream().map(r -> r.connection().remoteAddress()).distinct())
                               .hasSize(1);
+                          // /1, /2, /3 and /5 pipelined; /0 and /4 left to the pool.
+                          assertThat(reads("pipelined")).isEqualTo(4);
+                          assertThat(reads("pool")).isEqualTo(2);
+                          assertThat(openGauge()).isEqualTo(1);
                           ctx.completeNow();
                         })));
   }
@@ -201,7 +207,7 @@ class PipelinedReadsTest {
                       return until(vertx, () -> held.size() == 1);
                     }))
         .compose(v -> held.get(0).connection().close())
-        .compose(v -> until(vertx, () -> reads.openConnections() == 0))
+        .compose(v -> until(vertx, () -> reads.openConnections() == 0 && openGauge() == 0))
         .compose(v -> Future.join(answers).otherwiseEmpty())
         .compose(
             v ->
@@ -223,17 +229,26 @@ class PipelinedReadsTest {
 
   // --- fixture ----------------------------------------------------------------------------------
 
-  private static PipelinedReads reads(Vertx vertx, int connections, int depth, long stallMillis) {
+  private PipelinedReads reads(Vertx vertx, int connections, int depth, long stallMillis) {
     HttpClientAgent client =
         vertx.createHttpClient(
             new HttpClientOptions().setPipelining(true).setPipeliningLimit(depth));
-    return new PipelinedReads(client, connections, depth, stallMillis, 1_000);
+    return new PipelinedReads(
+        client, connections, depth, stallMillis, 1_000, new PipelineMeters(registry));
   }
 
   /** What the proxy does: a pipelined connection if one can take the read, then the read on it. */
   private Future<HttpClientRequest> request(PipelinedReads reads, RequestOptions options) {
     PipelinedReads.Connection connection = reads.choose(server);
     return connection == null ? null : connection.send(options);
+  }
+
+  private double reads(String via) {
+    return registry.get(PipelineMeters.READS).tag("via", via).counter().count();
+  }
+
+  private double openGauge() {
+    return registry.get(PipelineMeters.CONNECTIONS).gauge().value();
   }
 
   private static RequestOptions get(String uri) {
