@@ -35,6 +35,8 @@ import java.time.Duration;
  *   and event loop</td></tr>
  *   <tr><td>UPSTREAM_PIPELINE_STALL_MS</td><td>20</td><td>a pipelined connection whose oldest
  *   read has waited this long takes no more until it is answered</td></tr>
+ *   <tr><td>UPSTREAM_PIPELINE_FAST_MS</td><td>5</td><td>only reads of operations whose answers
+ *   come this fast on average are pipelined</td></tr>
  * </table>
  */
 public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstream) {
@@ -57,9 +59,9 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
       Pipelining pipelining) {}
 
   /** How reads are pipelined to instances (see PipelinedReads); depth 0 turns it off. */
-  public record Pipelining(int depth, int connections, Duration stall) {
+  public record Pipelining(int depth, int connections, Duration stall, Duration fast) {
 
-    public static final Pipelining OFF = new Pipelining(0, 1, Duration.ZERO);
+    public static final Pipelining OFF = new Pipelining(0, 1, Duration.ZERO, Duration.ZERO);
 
     public Pipelining {
       if (depth < 0) {
@@ -90,7 +92,8 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
             new Pipelining(
                 env.integer("UPSTREAM_PIPELINE_DEPTH", 16),
                 env.positive("UPSTREAM_PIPELINE_CONNECTIONS", 4),
-                env.millis("UPSTREAM_PIPELINE_STALL_MS", 20))));
+                env.millis("UPSTREAM_PIPELINE_STALL_MS", 20),
+                env.millis("UPSTREAM_PIPELINE_FAST_MS", 5))));
   }
 
   private static double retryRatio(Env env) {

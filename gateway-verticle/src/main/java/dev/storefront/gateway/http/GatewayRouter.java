@@ -144,6 +144,7 @@ public final class GatewayRouter {
         pipelining.connections(),
         pipelining.depth(),
         pipelining.stall().toMillis(),
+        pipelining.fast().toMillis(),
         upstream.connectTimeout().toMillis(),
         upstreams.pipelineMeters());
   }

@@ -88,16 +88,28 @@ public final class RequestValidation {
     return ctx.get(BODY);
   }
 
+  /** The documented operation the request is for; null for a path the document does not have. */
+  public static Operation operation(RoutingContext ctx) {
+    return ctx.get(OPERATION);
+  }
+
+  private static boolean nothingToCheck(Operation operation) {
+    return operation.getParameters().isEmpty() && operation.getRequestBody() == null;
+  }
+
   /** Finds the operation; refuses a body that is not JSON or too large before reading any of it. */
   void match(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     Operation operation = operations.find(ctx.normalizedPath(), request.method());
-    if (operation == null
-        || (operation.getParameters().isEmpty() && operation.getRequestBody() == null)) {
+    if (operation == null) {
       ctx.next();
       return;
     }
     ctx.put(OPERATION, operation);
+    if (nothingToCheck(operation)) {
+      ctx.next();
+      return;
+    }
     if (operation.getRequestBody() == null || !hasBody(request)) {
       // Authentication and the rate limit may wait on the cluster: keep any body for whoever
       // reads it next.
@@ -136,7 +148,7 @@ public final class RequestValidation {
 
   void validate(RoutingContext ctx) {
     Operation operation = ctx.get(OPERATION);
-    if (operation == null) {
+    if (operation == null || nothingToCheck(operation)) {
       ctx.next();
       return;
     }

@@ -32,6 +32,12 @@ import java.util.concurrent.TimeUnit;
  * one to move to when it stalls. A request already behind one that turns out slow still waits for
  * it: at most depth - 1 of them, only those sent before the stall limit passed.
  *
+ * <p>Only reads that are usually fast are pipelined: those of an operation whose answers have come
+ * within the fast limit on average ({@link #usuallyFast}, a moving average per operation of the
+ * time to the answer's head, fed by {@link #answered} whichever way the read went). A search bound
+ * by its database then never holds up a product read queued behind it; the stall limit is for the
+ * fast read that turns slow.
+ *
  * <p>Only for requests without a body that may be sent twice (GET, HEAD: the caller decides): a
  * request lost with its connection (a neighbour's time limit closes it) can then be retried like
  * any other failed read. One instance of this class serves one event loop, like its client.
@@ -45,6 +51,8 @@ public final class PipelinedReads {
   private final int connectionsPerInstance;
   private final int depth;
   private final long stallNanos;
+  private final long fastNanos;
+  private final Map<Object, long[]> averageAnswerNanos = new HashMap<>();
   private final long connectTimeoutMillis;
   private final PipelineMeters meters;
   private final Map<SocketAddress, Lane> lanes = new HashMap<>();
@@ -58,34 +66,63 @@ public final class PipelinedReads {
       int connectionsPerInstance,
       int depth,
       long stallMillis,
+      long fastMillis,
       long connectTimeoutMillis,
       PipelineMeters meters) {
     this.client = client;
     this.connectionsPerInstance = connectionsPerInstance;
     this.depth = depth;
     this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
+    this.fastNanos = TimeUnit.MILLISECONDS.toNanos(fastMillis);
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.meters = meters;
   }
 
   /**
-   * A pipelined connection to the instance at {@code address} to send a read on now, or null when
-   * none can take one without waiting behind a stalled answer: the caller then sends it over the
+   * A pipelined connection to the instance at {@code address} to send a read of {@code operation}
+   * on now, or null when the operation is not {@link #usuallyFast usually fast} or no connection
+   * can take the read without waiting behind a stalled answer: the caller then sends it over the
    * ordinary pool.
    */
-  public Connection choose(SocketAddress address) {
-    Lane lane = lanes.computeIfAbsent(address, Lane::new);
-    long now = System.nanoTime();
-    Connection chosen = lane.choose(now);
-    if ((chosen == null || chosen.underWay() > 0) && lane.mayOpen(now)) {
-      lane.open(now);
-    }
+  public Connection choose(SocketAddress address, Object operation) {
+    Connection chosen = usuallyFast(operation) ? choose(address) : null;
     if (chosen != null) {
       meters.pipelined();
     } else {
       meters.pooled();
     }
     return chosen;
+  }
+
+  /** A pipelined connection to the instance that can take a read now, whatever the read. */
+  Connection choose(SocketAddress address) {
+    Lane lane = lanes.computeIfAbsent(address, Lane::new);
+    long now = System.nanoTime();
+    Connection chosen = lane.choose(now);
+    if ((chosen == null || chosen.underWay() > 0) && lane.mayOpen(now)) {
+      lane.open(now);
+    }
+    return chosen;
+  }
+
+  /**
+   * Whether reads of {@code operation} have been answered within the fast limit on average; false
+   * for one not seen yet.
+   */
+  public boolean usuallyFast(Object operation) {
+    long[] average = averageAnswerNanos.get(operation);
+    return average != null && average[0] < fastNanos;
+  }
+
+  /** Notes how long a read of {@code operation} took to its answer's head (or to failing). */
+  public void answered(Object operation, long nanos) {
+    long[] average = averageAnswerNanos.get(operation);
+    if (average == null) {
+      averageAnswerNanos.put(operation, new long[] {nanos});
+    } else {
+      // A moving average over about the last 16 reads: quick to notice an operation turning slow.
+      average[0] += (nanos - average[0]) >> 4;
+    }
   }
 
   /** Pipelined connections open now, over every instance (for tests and operators). */

@@ -114,7 +114,7 @@ public final class ProxyHandler {
       int index,
       boolean streamPath) {
     UpstreamInstance instance = candidates.get(index);
-    Attempt attempt = new Attempt(streamPath);
+    Attempt attempt = new Attempt(streamPath, streamPath ? null : readKey(ctx, service));
     long start = System.nanoTime();
     instance.outstanding().incrementAndGet();
     instance
@@ -127,6 +127,9 @@ public final class ProxyHandler {
               Outcome outcome = outcome(ar.cause());
               if (outcome != null) {
                 instance.meters().record(outcome, start);
+                if (attempt.read != null) {
+                  pipelined.answered(attempt.read, System.nanoTime() - start);
+                }
               }
             })
         .onSuccess(response -> relay(ctx, response, attempt))
@@ -245,7 +248,7 @@ public final class ProxyHandler {
       return streamClient.request(options);
     }
     PipelinedReads.Connection connection =
-        pipelined != null && pipelinable(ctx) ? pipelined.choose(instance.address()) : null;
+        attempt.read != null ? pipelined.choose(instance.address(), attempt.read) : null;
     if (connection != null) {
       attempt.pipelined = connection;
       return connection
@@ -257,6 +260,18 @@ public final class ProxyHandler {
               });
     }
     return client.request(options);
+  }
+
+  /**
+   * What a read is, for timing it to decide whether to pipeline it: its documented operation, or
+   * its service for a path the document lacks; null for a request that is never pipelined.
+   */
+  private Object readKey(RoutingContext ctx, String service) {
+    if (pipelined == null || !pipelinable(ctx)) {
+      return null;
+    }
+    Object operation = RequestValidation.operation(ctx);
+    return operation != null ? operation : service;
   }
 
   /** GET and HEAD without a body: safe to send twice, so safe to lose with a connection. */
@@ -520,6 +535,10 @@ public final class ProxyHandler {
   /** Whether this attempt's request left for the instance, and how it ended. */
   private static final class Attempt {
     final boolean streamPath;
+
+    /** The read's key for PipelinedReads' timing; null when it is not a pipelinable read. */
+    final Object read;
+
     PipelinedReads.Connection pipelined;
     boolean sent;
     boolean answered;
@@ -527,8 +546,9 @@ public final class ProxyHandler {
     LimitedBody body;
     Deadlines.Deadline answerDeadline;
 
-    Attempt(boolean streamPath) {
+    Attempt(boolean streamPath, Object read) {
       this.streamPath = streamPath;
+      this.read = read;
     }
 
     /** The exchange has the head of its answer, or has failed: the time to answer is over. */

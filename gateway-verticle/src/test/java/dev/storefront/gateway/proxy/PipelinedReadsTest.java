@@ -99,9 +99,6 @@ class PipelinedReadsTest {
                           assertThat(
                                   held.stream().map(r -> r.connection().remoteAddress()).distinct())
                               .hasSize(1);
-                          // /1, /2, /3 and /5 pipelined; /0 and /4 left to the pool.
-                          assertThat(reads("pipelined")).isEqualTo(4);
-                          assertThat(reads("pool")).isEqualTo(2);
                           assertThat(openGauge()).isEqualTo(1);
                           ctx.completeNow();
                         })));
@@ -227,6 +224,67 @@ class PipelinedReadsTest {
                         })));
   }
 
+  @Test
+  void readsAreCountedByTheWayTheyWent(Vertx vertx, VertxTestContext ctx) {
+    PipelinedReads reads = reads(vertx, 1, 1, 10_000);
+    reads.answered("by id", TimeUnit.MILLISECONDS.toNanos(1));
+    reads.answered("search", TimeUnit.MILLISECONDS.toNanos(30));
+    List<Future<HttpClientResponse>> answers = new CopyOnWriteArrayList<>();
+    onContext(
+            () -> {
+              // No connection yet: to the pool, and one opens.
+              assertThat(reads.choose(server, "by id")).isNull();
+              return until(vertx, () -> reads.openConnections() == 1);
+            })
+        .compose(
+            v ->
+                onContext(
+                    () -> {
+                      PipelinedReads.Connection connection = reads.choose(server, "by id");
+                      answers.add(send(connection.send(get("/1"))));
+                      // Slow on average: to the pool, whatever connection is free.
+                      assertThat(reads.choose(server, "search")).isNull();
+                      // The only connection is full.
+                      assertThat(reads.choose(server, "by id")).isNull();
+                      return answerInTurn(vertx, 1);
+                    }))
+        .compose(v -> Future.all(answers))
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reads("pipelined")).isEqualTo(1);
+                          assertThat(reads("pool")).isEqualTo(3);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void onlyReadsOfOperationsThatUsuallyAnswerFastArePipelined(Vertx vertx) {
+    PipelinedReads reads = reads(vertx, 1, 4, 10_000);
+    // Nothing known yet: not pipelined.
+    assertThat(reads.usuallyFast("by id")).isFalse();
+    reads.answered("by id", TimeUnit.MILLISECONDS.toNanos(1));
+    reads.answered("search", TimeUnit.MILLISECONDS.toNanos(30));
+    assertThat(reads.usuallyFast("by id")).isTrue();
+    assertThat(reads.usuallyFast("search")).isFalse();
+    // An operation that turns slow stops being pipelined within a few reads, and starts again
+    // once it is fast again.
+    int slowReads = 0;
+    while (reads.usuallyFast("by id")) {
+      reads.answered("by id", TimeUnit.MILLISECONDS.toNanos(50));
+      slowReads++;
+    }
+    assertThat(slowReads).isBetween(1, 5);
+    int fastReads = 0;
+    while (!reads.usuallyFast("by id")) {
+      reads.answered("by id", TimeUnit.MILLISECONDS.toNanos(1));
+      fastReads++;
+    }
+    assertThat(fastReads).isBetween(2, 40);
+  }
+
   // --- fixture ----------------------------------------------------------------------------------
 
   private PipelinedReads reads(Vertx vertx, int connections, int depth, long stallMillis) {
@@ -234,7 +292,7 @@ class PipelinedReadsTest {
         vertx.createHttpClient(
             new HttpClientOptions().setPipelining(true).setPipeliningLimit(depth));
     return new PipelinedReads(
-        client, connections, depth, stallMillis, 1_000, new PipelineMeters(registry));
+        client, connections, depth, stallMillis, 5, 1_000, new PipelineMeters(registry));
   }
 
   /** What the proxy does: a pipelined connection if one can take the read, then the read on it. */

@@ -845,7 +845,9 @@ class ProxyHandlerTest {
     // One pipelined connection that never counts as stalled: the second read queues on it.
     GatewayConfig.Upstream upstream =
         upstream(
-            Duration.ofSeconds(5), 5, new GatewayConfig.Pipelining(4, 1, Duration.ofSeconds(10)));
+            Duration.ofSeconds(5),
+            5,
+            new GatewayConfig.Pipelining(4, 1, Duration.ofSeconds(10), Duration.ofSeconds(1)));
     instances(vertx, "a")
         .map(standIns::addAll)
         .compose(v -> startGateway(vertx, upstream))
@@ -968,7 +970,9 @@ class ProxyHandlerTest {
 
   private static GatewayConfig.Upstream upstream(Duration timeout, int breakerMaxFailures) {
     return upstream(
-        timeout, breakerMaxFailures, new GatewayConfig.Pipelining(4, 2, Duration.ofMillis(20)));
+        timeout,
+        breakerMaxFailures,
+        new GatewayConfig.Pipelining(4, 2, Duration.ofMillis(20), Duration.ofSeconds(1)));
   }
 
   private static GatewayConfig.Upstream upstream(
