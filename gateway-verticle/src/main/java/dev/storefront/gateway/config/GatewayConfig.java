@@ -61,8 +61,6 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
   /** How reads are pipelined to instances (see PipelinedReads); depth 0 turns it off. */
   public record Pipelining(int depth, int connections, Duration stall, Duration fast) {
 
-    public static final Pipelining OFF = new Pipelining(0, 1, Duration.ZERO, Duration.ZERO);
-
     public Pipelining {
       if (depth < 0) {
         throw new ConfigException("UPSTREAM_PIPELINE_DEPTH must be 0 (off) or more, got " + depth);

@@ -125,7 +125,7 @@ public final class PipelinedReads {
     }
   }
 
-  /** Pipelined connections open now, over every instance (for tests and operators). */
+  /** Pipelined connections open now, over every instance. */
   public int openConnections() {
     int open = 0;
     for (Lane lane : lanes.values()) {
@@ -143,6 +143,7 @@ public final class PipelinedReads {
 
     Lane(SocketAddress address) {
       this.address = address;
+      this.noConnectBeforeNanos = System.nanoTime();
     }
 
     /** The connection with the most requests under way that may take one more; else null. */
