@@ -60,12 +60,7 @@ class PipelinedReadsTest {
       Vertx vertx, VertxTestContext ctx) {
     PipelinedReads reads = reads(vertx, 1, 3, 10_000);
     List<Future<HttpClientResponse>> answers = new CopyOnWriteArrayList<>();
-    onContext(
-            () -> {
-              // No connection yet: the pool takes this one, and one is opened for later reads.
-              assertThat(request(reads, get("/0"))).isNull();
-              return until(vertx, () -> reads.openConnections() == 1);
-            })
+    firstConnection(vertx, reads)
         .compose(
             v ->
                 onContext(
@@ -109,11 +104,7 @@ class PipelinedReadsTest {
       Vertx vertx, VertxTestContext ctx) {
     PipelinedReads reads = reads(vertx, 1, 8, 100);
     List<Future<HttpClientResponse>> answers = new CopyOnWriteArrayList<>();
-    onContext(
-            () -> {
-              assertThat(request(reads, get("/0"))).isNull();
-              return until(vertx, () -> reads.openConnections() == 1);
-            })
+    firstConnection(vertx, reads)
         .compose(
             v ->
                 onContext(
@@ -148,11 +139,7 @@ class PipelinedReadsTest {
       Vertx vertx, VertxTestContext ctx) {
     PipelinedReads reads = reads(vertx, 2, 2, 10_000);
     List<Future<HttpClientResponse>> answers = new CopyOnWriteArrayList<>();
-    onContext(
-            () -> {
-              assertThat(request(reads, get("/0"))).isNull();
-              return until(vertx, () -> reads.openConnections() == 1);
-            })
+    firstConnection(vertx, reads)
         .compose(
             v ->
                 onContext(
@@ -190,11 +177,7 @@ class PipelinedReadsTest {
   void aConnectionTheServerClosesIsForgottenAndItsReadsFail(Vertx vertx, VertxTestContext ctx) {
     PipelinedReads reads = reads(vertx, 1, 4, 10_000);
     List<Future<HttpClientResponse>> answers = new CopyOnWriteArrayList<>();
-    onContext(
-            () -> {
-              assertThat(request(reads, get("/0"))).isNull();
-              return until(vertx, () -> reads.openConnections() == 1);
-            })
+    firstConnection(vertx, reads)
         .compose(
             v ->
                 onContext(
@@ -293,6 +276,18 @@ class PipelinedReadsTest {
             new HttpClientOptions().setPipelining(true).setPipeliningLimit(depth));
     return new PipelinedReads(
         client, connections, depth, stallMillis, 5, 1_000, new PipelineMeters(registry));
+  }
+
+  /**
+   * The first read finds no pipelined connection (the pool takes it) and opens one: completes once
+   * it is open.
+   */
+  private Future<Void> firstConnection(Vertx vertx, PipelinedReads reads) {
+    return onContext(
+        () -> {
+          assertThat(request(reads, get("/0"))).isNull();
+          return until(vertx, () -> reads.openConnections() == 1);
+        });
   }
 
   /** What the proxy does: a pipelined connection if one can take the read, then the read on it. */

@@ -539,12 +539,7 @@ class ProxyHandlerTest {
             request ->
                 request
                     .send()
-                    .compose(
-                        response -> {
-                          Promise<Void> firstChunk = Promise.promise();
-                          response.handler(chunk -> firstChunk.tryComplete());
-                          return firstChunk.future();
-                        })
+                    .compose(ProxyHandlerTest::firstChunk)
                     // Well past the time to answer: the head came in time, so nothing may fire.
                     .compose(v -> vertx.timer(1_000, TimeUnit.MILLISECONDS))
                     .compose(
@@ -813,12 +808,7 @@ class ProxyHandlerTest {
             request ->
                 request
                     .send()
-                    .compose(
-                        response -> {
-                          Promise<Void> firstChunk = Promise.promise();
-                          response.handler(chunk -> firstChunk.tryComplete());
-                          return firstChunk.future();
-                        })
+                    .compose(ProxyHandlerTest::firstChunk)
                     .compose(
                         v -> {
                           // Nothing more comes from the service that could reveal the departure.
@@ -858,12 +848,7 @@ class ProxyHandlerTest {
         .compose(
             slow ->
                 slow.send()
-                    .compose(
-                        response -> {
-                          Promise<Void> firstChunk = Promise.promise();
-                          response.handler(chunk -> firstChunk.tryComplete());
-                          return firstChunk.future();
-                        })
+                    .compose(ProxyHandlerTest::firstChunk)
                     .compose(
                         v -> {
                           Future<HttpResponse<Buffer>> queued = get("/api/products/2");
@@ -989,6 +974,13 @@ class ProxyHandlerTest {
         Duration.ofSeconds(60),
         16,
         pipelining);
+  }
+
+  /** Completes once the first chunk of {@code response}'s body has arrived. */
+  private static Future<Void> firstChunk(HttpClientResponse response) {
+    Promise<Void> firstChunk = Promise.promise();
+    response.handler(chunk -> firstChunk.tryComplete());
+    return firstChunk.future();
   }
 
   private static Future<Void> pause(Vertx vertx, long millis) {
