@@ -147,7 +147,21 @@ public final class ProductCache {
   }
 
   private Segment segment(UUID id) {
-    return segments[Math.floorMod(spread(id), segments.length)];
+    return segments[segmentIndex(id, segments.length)];
+  }
+
+  /**
+   * The segment of an id, out of {@code count} (1 or a power of two), from the top bits of a
+   * multiplicative hash: they depend on every bit of the id's hash code, unlike its low bits, which
+   * are the very bits each segment's HashMap takes for its bucket index. Chosen by those, the ids
+   * of one segment would all share 1/count of its buckets and pile up there (seen: trees of
+   * colliding entries searched on every read).
+   */
+  static int segmentIndex(UUID id, int count) {
+    if (count == 1) {
+      return 0;
+    }
+    return (id.hashCode() * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(count));
   }
 
   private static int stripe(UUID id) {

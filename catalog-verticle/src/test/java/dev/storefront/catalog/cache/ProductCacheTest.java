@@ -1,11 +1,18 @@
 package dev.storefront.catalog.cache;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storefront.catalog.model.Product;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -26,6 +33,30 @@ class ProductCacheTest {
 
   private double count(String name) {
     return registry.get(name).counter().count();
+  }
+
+  @Test
+  void theIdsOfOneSegmentSpreadOverItsBuckets() {
+    // Ids like the demo catalog's; a segment of a 10,000-product cache holds about 625 of them
+    // in a HashMap of 1,024 buckets, indexed by the low bits of its spread hash code.
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      ids.add(UUID.nameUUIDFromBytes(("storefront-demo/SKU-" + i).getBytes(UTF_8)));
+    }
+    Map<Integer, Set<Integer>> bucketsBySegment = new HashMap<>();
+    Map<Integer, Integer> idsBySegment = new HashMap<>();
+    for (UUID id : ids) {
+      int segment = ProductCache.segmentIndex(id, 16);
+      int h = id.hashCode();
+      bucketsBySegment.computeIfAbsent(segment, k -> new HashSet<>()).add((h ^ (h >>> 16)) & 1023);
+      idsBySegment.merge(segment, 1, Integer::sum);
+    }
+    assertThat(idsBySegment).hasSize(16);
+    assertThat(idsBySegment.values()).allSatisfy(n -> assertThat(n).isBetween(500, 750));
+    // Spread at random, ~625 ids take ~470 distinct buckets; segments chosen by the bucket bits
+    // themselves left each segment 64.
+    assertThat(bucketsBySegment.values()).allSatisfy(b -> assertThat(b.size()).isGreaterThan(350));
+    assertThat(ProductCache.segmentIndex(ids.get(0), 1)).isZero();
   }
 
   @Test
