@@ -267,7 +267,7 @@ public final class ProxyHandler {
    * its service for a path the document lacks; null for a request that is never pipelined.
    */
   private Object readKey(RoutingContext ctx, String service) {
-    if (pipelined == null || !pipelinable(ctx)) {
+    if (pipelined == null || !pipelinable(ctx.request())) {
       return null;
     }
     Object operation = RequestValidation.operation(ctx);
@@ -275,12 +275,10 @@ public final class ProxyHandler {
   }
 
   /** GET and HEAD without a body: safe to send twice, so safe to lose with a connection. */
-  private static boolean pipelinable(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+  private static boolean pipelinable(HttpServerRequest request) {
     HttpMethod method = request.method();
-    return (method == HttpMethod.GET || method == HttpMethod.HEAD)
-        && !hasBody(request)
-        && RequestValidation.bufferedBody(ctx) == null;
+    // A body read whole at the edge is one the request declared: hasBody covers it.
+    return (method == HttpMethod.GET || method == HttpMethod.HEAD) && !hasBody(request);
   }
 
   /**
