@@ -114,7 +114,7 @@ class PipelinedReadsTest {
                       answers.add(send(request(reads, get("/young"))));
                       return until(vertx, () -> held.size() == 1);
                     }))
-        .compose(v -> sleep(vertx, 200))
+        .compose(v -> vertx.timer(200))
         .compose(
             v ->
                 onContext(
@@ -363,12 +363,6 @@ class PipelinedReadsTest {
             promise.tryFail("condition not met in 5 s");
           }
         });
-    return promise.future();
-  }
-
-  private static Future<Void> sleep(Vertx vertx, long millis) {
-    Promise<Void> promise = Promise.promise();
-    vertx.setTimer(millis, id -> promise.complete());
     return promise.future();
   }
 }

@@ -843,7 +843,7 @@ class ProxyHandlerTest {
         .compose(v -> startGateway(vertx, upstream))
         // The first read takes the pool and opens the pipelined connection.
         .compose(v -> get("/api/products/1"))
-        .compose(v -> pause(vertx, 200))
+        .compose(v -> vertx.timer(200))
         .compose(v -> leaving.request(HttpMethod.GET, gatewayPort, HOST, CatalogStandIn.SLOW_PATH))
         .compose(
             slow ->
@@ -853,7 +853,8 @@ class ProxyHandlerTest {
                         v -> {
                           Future<HttpResponse<Buffer>> queued = get("/api/products/2");
                           // The client of the slow answer leaves while the read waits behind it.
-                          return pause(vertx, 100)
+                          return vertx
+                              .timer(100)
                               .compose(p -> slow.connection().close())
                               .compose(p -> queued);
                         }))
@@ -981,12 +982,6 @@ class ProxyHandlerTest {
     Promise<Void> firstChunk = Promise.promise();
     response.handler(chunk -> firstChunk.tryComplete());
     return firstChunk.future();
-  }
-
-  private static Future<Void> pause(Vertx vertx, long millis) {
-    Promise<Void> promise = Promise.promise();
-    vertx.setTimer(millis, id -> promise.complete());
-    return promise.future();
   }
 
   /**
