@@ -177,11 +177,34 @@ public final class RequestValidation {
    * are taken here rather than by the library's extractor, which decodes query values a second
    * time.
    */
+  /**
+   * The path's segment at {@code index} (0 is the one after the leading '/'), as {@code
+   * path.substring(1).split("/", -1)} would give it, without building the others; null when there
+   * is no such segment.
+   */
+  static String segment(String path, int index) {
+    if (index < 0) {
+      return null;
+    }
+    int start = 1;
+    for (int i = 0; i < index; i++) {
+      int slash = path.indexOf('/', start);
+      if (slash < 0) {
+        return null;
+      }
+      start = slash + 1;
+    }
+    if (start > path.length()) {
+      return null;
+    }
+    int end = path.indexOf('/', start);
+    return path.substring(start, end < 0 ? path.length() : end);
+  }
+
   private String[] parameterValues(RoutingContext ctx, Operation operation) {
     HttpServerRequest request = ctx.request();
     List<Parameter> parameters = operation.getParameters();
     String[] values = new String[parameters.size()];
-    String[] segments = null;
     for (int i = 0; i < values.length; i++) {
       Parameter parameter = parameters.get(i);
       String name = parameter.getName();
@@ -197,11 +220,8 @@ public final class RequestValidation {
               yield cookie == null ? null : cookie.getValue();
             }
             case PATH -> {
-              if (segments == null) {
-                segments = ctx.normalizedPath().substring(1).split("/", -1);
-              }
-              int index = rules.pathSegment(parameter);
-              yield index >= 0 && index < segments.length ? decode(segments[index]) : null;
+              String segment = segment(ctx.normalizedPath(), rules.pathSegment(parameter));
+              yield segment == null ? null : decode(segment);
             }
           };
     }

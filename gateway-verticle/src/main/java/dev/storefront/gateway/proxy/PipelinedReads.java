@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -240,7 +239,16 @@ public final class PipelinedReads {
             }
             // Answers come in order, so the one that ends is the oldest under way; an exchange
             // that fails (reset, connection lost) ends too.
-            ar.result().response().compose(HttpClientResponse::end).onComplete(end -> done());
+            ar.result()
+                .response()
+                .onComplete(
+                    head -> {
+                      if (head.failed()) {
+                        done();
+                      } else {
+                        head.result().end().onComplete(end -> done());
+                      }
+                    });
           });
       return request;
     }

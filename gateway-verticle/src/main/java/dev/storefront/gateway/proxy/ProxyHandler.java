@@ -11,6 +11,7 @@ import dev.storefront.gateway.openapi.RequestValidation;
 import dev.storefront.gateway.proxy.UpstreamMeters.Outcome;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -121,45 +122,55 @@ public final class ProxyHandler {
         .breaker()
         .<HttpClientResponse>execute(
             promise -> exchange(ctx, instance, attempt).onComplete(promise))
-        .andThen(
+        .onComplete(
             ar -> {
               instance.outstanding().decrementAndGet();
-              Outcome outcome = outcome(ar.cause());
+              Throwable failure = ar.cause();
+              Outcome outcome = outcome(failure);
               if (outcome != null) {
                 instance.meters().record(outcome, start);
                 if (attempt.read != null) {
                   pipelined.answered(attempt.read, System.nanoTime() - start);
                 }
               }
-            })
-        .onSuccess(response -> relay(ctx, response, attempt))
-        .onFailure(
-            failure -> {
-              if (attempt.body != null && attempt.body.exceeded()) {
+              if (failure == null) {
+                relay(ctx, ar.result(), attempt);
+              } else if (attempt.body != null && attempt.body.exceeded()) {
                 // The client's body outgrew the limit on the way: its fault, not the instance's.
                 resume(ctx.request());
                 fail(ctx, attempt.body.problem());
-                return;
-              }
-              if (failure instanceof UpstreamServerError error) {
+              } else if (failure instanceof UpstreamServerError error) {
                 relay(ctx, error.response, attempt);
-                return;
+              } else {
+                failed(ctx, service, candidates, index, streamPath, attempt, failure);
               }
-              boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
-              if (anotherLeft && retryable(ctx, attempt, failure, upstreams.retryBudget())) {
-                LOG.debug("Retrying on another {} instance after: {}", service, failure.toString());
-                attempt(ctx, service, candidates, index + 1, streamPath);
-                return;
-              }
-              resume(ctx.request());
-              fail(ctx, toProblem(service, failure));
             });
+  }
+
+  /** After an attempt that got no answer to relay: another instance if allowed, else a problem. */
+  private void failed(
+      RoutingContext ctx,
+      String service,
+      List<UpstreamInstance> candidates,
+      int index,
+      boolean streamPath,
+      Attempt attempt,
+      Throwable failure) {
+    boolean anotherLeft = index + 1 < Math.min(candidates.size(), config.maxAttempts());
+    if (anotherLeft && retryable(ctx, attempt, failure, upstreams.retryBudget())) {
+      LOG.debug("Retrying on another {} instance after: {}", service, failure.toString());
+      attempt(ctx, service, candidates, index + 1, streamPath);
+      return;
+    }
+    resume(ctx.request());
+    fail(ctx, toProblem(service, failure));
   }
 
   private Future<HttpClientResponse> exchange(
       RoutingContext ctx, UpstreamInstance instance, Attempt attempt) {
     HttpServerRequest inbound = ctx.request();
-    boolean streamPath = attempt.streamPath;
+    Buffer validated = RequestValidation.bufferedBody(ctx);
+    boolean streamed = validated == null && hasBody(inbound);
     // The headers go straight into the request once it exists: options' headers would be copied
     // into it once more.
     RequestOptions options =
@@ -169,20 +180,21 @@ public final class ProxyHandler {
             .setURI(inbound.uri())
             .setConnectTimeout(config.connectTimeout().toMillis());
     return open(ctx, instance, options, attempt)
-        .recover(e -> Future.failedFuture(new NotSentException(e)))
-        .compose(
-            outbound -> {
+        .transform(
+            opened -> {
+              if (opened.failed()) {
+                return Future.failedFuture(new NotSentException(opened.cause()));
+              }
+              HttpClientRequest outbound = opened.result();
               attempt.sent = true;
               MultiMap headers = outbound.headers();
               forwardHeaders(ctx, headers);
-              if (streamPath) {
+              if (attempt.streamPath) {
                 // Each event must leave the service as it is written; a compressor would hold them
                 // back.
                 headers.remove(HttpHeaders.ACCEPT_ENCODING);
               }
               Future<Void> bodySent;
-              Buffer validated = RequestValidation.bufferedBody(ctx);
-              boolean streamed = validated == null && hasBody(inbound);
               if (validated != null) {
                 // Read whole and checked at the edge: the request stream has ended; send the copy.
                 outbound.putHeader(
@@ -217,24 +229,30 @@ public final class ProxyHandler {
               } else {
                 awaitAnswer(outbound, attempt);
               }
-              return outbound
-                  .response()
-                  .andThen(ar -> attempt.answered())
-                  .recover(
-                      e ->
-                          Future.failedFuture(
-                              attempt.timedOut || isTimeout(e)
-                                  ? new UpstreamTimeoutException()
-                                  : new UpstreamIoException(e)))
-                  .compose(
-                      r -> {
-                        // Keep the body flowing only once it has somewhere to go.
-                        r.pause();
-                        return r.statusCode() >= 500
-                            ? Future.failedFuture(new UpstreamServerError(r))
-                            : Future.succeededFuture(r);
-                      });
+              return outbound.response().transform(answer -> answered(answer, attempt));
             });
+  }
+
+  /**
+   * The head of the instance's answer, or why there is none: paused until it has somewhere to go,
+   * and a 5xx failed for the breaker (it is still relayed).
+   */
+  private static Future<HttpClientResponse> answered(
+      AsyncResult<HttpClientResponse> answer, Attempt attempt) {
+    attempt.answered();
+    if (answer.failed()) {
+      Throwable e = answer.cause();
+      return Future.failedFuture(
+          attempt.timedOut || isTimeout(e)
+              ? new UpstreamTimeoutException()
+              : new UpstreamIoException(e));
+    }
+    HttpClientResponse response = answer.result();
+    // Keep the body flowing only once it has somewhere to go.
+    response.pause();
+    return response.statusCode() >= 500
+        ? Future.failedFuture(new UpstreamServerError(response))
+        : Future.succeededFuture(response);
   }
 
   /**
@@ -376,12 +394,15 @@ public final class ProxyHandler {
       abandon(response, pipelined);
       return;
     }
-    outbound.setStatusCode(response.statusCode());
+    int status = response.statusCode();
+    // 200 is the status until one is set; setting it anyway takes the connection's lock.
+    if (status != 200) {
+      outbound.setStatusCode(status);
+    }
     String reason = response.statusMessage();
     // A reason phrase of its own is relayed; the standard one is what the status already carries
     // (setting it anyway builds a new status line for every answer).
-    if (reason != null
-        && !reason.equals(HttpResponseStatus.valueOf(response.statusCode()).reasonPhrase())) {
+    if (reason != null && !reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
       outbound.setStatusMessage(reason);
     }
     copyEndToEnd(response.headers(), outbound.headers());

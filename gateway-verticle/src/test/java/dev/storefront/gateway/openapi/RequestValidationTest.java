@@ -151,6 +151,21 @@ class RequestValidationTest {
   }
 
   @Test
+  void aPathSegmentIsTheOneSplittingThePathWouldGive() {
+    for (String path :
+        List.of(
+            "/", "/api", "/api/", "/api/products/1f0c", "/api//x", "/a/b/c/", "/api/cart/items")) {
+      String[] split = path.substring(1).split("/", -1);
+      for (int index = -1; index <= split.length + 1; index++) {
+        String expected = index >= 0 && index < split.length ? split[index] : null;
+        assertThat(RequestValidation.segment(path, index))
+            .as("segment %d of %s", index, path)
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void goodRequestsPassAndJsonBodiesArriveIntact(VertxTestContext ctx) {
     String cartBody = "{\"quantity\": 2}";
     String registration = "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}";
