@@ -225,6 +225,7 @@ class CatalogApiIT {
     HttpResponse<Buffer> first = catalog.get(path);
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.getHeader("ETag")).isEqualTo("\"1\"");
+    assertThat(first.getHeader("Cache-Control")).isEqualTo("no-cache");
     assertThat(first.bodyAsJsonObject().getString("sku")).isEqualTo("ETAG-1");
     assertThat(first.bodyAsJsonObject().getJsonObject("price").getLong("amountMinor"))
         .isEqualTo(999);
@@ -238,6 +239,7 @@ class CatalogApiIT {
                 .send());
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(again.getHeader("ETag")).isEqualTo("\"1\"");
+    assertThat(again.getHeader("Cache-Control")).isEqualTo("no-cache");
     assertThat(again.body()).isNull();
 
     HttpResponse<Buffer> other =

@@ -166,12 +166,15 @@ class ShoppingIT {
     assertThat(product.getJsonObject("price").getLong("amountMinor")).isEqualTo(demo.priceMinor());
     String etag = first.headers().firstValue("ETag").orElseThrow();
     assertThat(etag).isEqualTo("\"" + product.getInteger("version") + "\"");
+    // The catalog's own policy passes the edge; the edge's no-store is for answers without one.
+    assertThat(first.headers().allValues("Cache-Control")).containsExactly("no-cache");
 
     HttpResponse<String> again =
         get("/api/products/" + demo.id(), null, Map.of("If-None-Match", etag));
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
     assertThat(again.headers().firstValue("ETag")).hasValue(etag);
+    assertThat(again.headers().allValues("Cache-Control")).containsExactly("no-cache");
 
     HttpResponse<String> otherTag =
         get("/api/products/" + demo.id(), null, Map.of("If-None-Match", "\"999999\""));

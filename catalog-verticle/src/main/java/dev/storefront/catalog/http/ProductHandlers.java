@@ -19,6 +19,8 @@ import java.util.UUID;
 /** Product and category endpoints. */
 final class ProductHandlers {
 
+  static final String NO_CACHE = "no-cache";
+
   private final ProductService products;
 
   ProductHandlers(ProductService products) {
@@ -47,7 +49,13 @@ final class ProductHandlers {
         .map(all -> new JsonArray(all.stream().map(Category::toJson).toList()));
   }
 
-  /** A product with its ETag, or 304 when If-None-Match names its version. */
+  /**
+   * A product with its ETag, or 304 when If-None-Match names its version. {@code no-cache}: a
+   * browser or shared cache may keep the answer but must ask again each time, with the ETag, as
+   * stock and price change at any moment; a product that has not changed then costs a 304. Without
+   * a policy of the service's own the gateway would mark the answer {@code no-store}, and the ETag
+   * would serve only clients that keep it themselves.
+   */
   void get(RoutingContext ctx) {
     UUID id = productId(ctx);
     String ifNoneMatch = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
@@ -61,7 +69,9 @@ final class ProductHandlers {
         .map(product -> new Read(product, EntityTags.notModified(ifNoneMatch, product.version())))
         .onSuccess(
             read -> {
-              ctx.response().putHeader(HttpHeaders.ETAG, EntityTags.of(read.product.version()));
+              ctx.response()
+                  .putHeader(HttpHeaders.ETAG, EntityTags.of(read.product.version()))
+                  .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
               if (read.notModified) {
                 ctx.response().setStatusCode(304).end();
               } else {
