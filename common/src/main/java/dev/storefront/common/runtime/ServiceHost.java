@@ -27,6 +27,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class ServiceHost {
 
   private static final long PUBLISH_RETRY_MS = 1_000;
   private static final Duration UNPUBLISH_TIMEOUT = Duration.ofSeconds(2);
+  private static final long PUBLISH_TIMEOUT_MS = 5_000;
   private static final long RECORD_CHECK_MS = 10_000;
   private static final long RECORD_QUERY_TIMEOUT_MS = 5_000;
 
@@ -237,8 +239,11 @@ public final class ServiceHost {
 
   private Future<Void> publish(HttpConfig http) {
     String nodeId = ClusterMembership.of(vertx).nodeId();
-    return discovery
-        .publish(Endpoint.record(identity, http.publicHost(), port, nodeId))
+    Record endpoint = Endpoint.record(identity, http.publicHost(), port, nodeId);
+    return publishWithin(
+            () -> discovery.publish(endpoint),
+            late -> discovery.unpublish(late.getRegistration()),
+            PUBLISH_TIMEOUT_MS)
         .compose(
             record -> {
               synchronized (this) {
@@ -251,6 +256,35 @@ public final class ServiceHost {
               }
               // Stopping began while the record was on its way: take it back.
               return discovery.unpublish(record.getRegistration());
+            });
+  }
+
+  /**
+   * A publication given {@code limitMillis}. A store held up by a cluster in trouble (a frozen
+   * member, partitions on the move) answers only at Hazelcast's call timeout, two minutes; given up
+   * sooner, the endpoint is tried again at the next retry. A publication given up may still land
+   * afterwards: that record is taken back at once, so the one the retry publishes stays the only
+   * one and none outlives this process's withdrawal.
+   */
+  static Future<Record> publishWithin(
+      Supplier<Future<Record>> publish, Function<Record, Future<Void>> takeBack, long limitMillis) {
+    Future<Record> publication = publish.get();
+    return publication
+        .timeout(limitMillis, TimeUnit.MILLISECONDS)
+        .onFailure(
+            e -> {
+              if (!publication.isComplete()) {
+                publication.onSuccess(
+                    late ->
+                        takeBack
+                            .apply(late)
+                            .onFailure(
+                                f ->
+                                    LOG.warn(
+                                        "Could not take back the late record {}: {}",
+                                        late.getRegistration(),
+                                        f.getMessage())));
+              }
             });
   }
 
