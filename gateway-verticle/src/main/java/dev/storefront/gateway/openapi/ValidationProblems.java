@@ -7,8 +7,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
 import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.RequestBody;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
@@ -65,7 +67,8 @@ final class ValidationProblems {
     }
     if (invalid instanceof SchemaValidationException schema) {
       String subject = parameter == null ? "request body" : describe(parameter);
-      return Problems.of(400, schemaDetail(subject, parameter, schema.getOutputUnit(), document));
+      return Problems.of(
+          400, schemaDetail(subject, parameter, schema.getOutputUnit(), document, operation));
     }
     if (invalid.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER) {
       return Problems.of(
@@ -107,7 +110,11 @@ final class ValidationProblems {
   }
 
   private static String schemaDetail(
-      String subject, Parameter parameter, OutputUnit unit, JsonObject document) {
+      String subject,
+      Parameter parameter,
+      OutputUnit unit,
+      JsonObject document,
+      Operation operation) {
     List<OutputUnit> errors = unit.getErrors();
     if (errors == null || errors.isEmpty()) {
       return subject + " is invalid";
@@ -144,11 +151,16 @@ final class ValidationProblems {
           + path
           + " is required";
     }
-    return where + " " + rule(keyword, error, parameter, chosen, document);
+    return where + " " + rule(keyword, error, parameter, chosen, document, operation);
   }
 
   private static String rule(
-      String keyword, String error, Parameter parameter, OutputUnit unit, JsonObject document) {
+      String keyword,
+      String error,
+      Parameter parameter,
+      OutputUnit unit,
+      JsonObject document,
+      Operation operation) {
     switch (keyword) {
       case "maximum":
         return "must be ≤ " + lastNumber(error);
@@ -172,16 +184,16 @@ final class ValidationProblems {
       case "enum":
         return "must be one of " + choices(error);
       case "const":
-        return "must be " + schemaValue(parameter, unit, document, "const");
+        return "must be " + schemaValue(parameter, unit, document, operation, "const");
       case "format":
-        Object format = schemaValue(parameter, unit, document, "format");
+        Object format = schemaValue(parameter, unit, document, operation, "format");
         if ("int64".equals(format) || "int32".equals(format)) {
           // A client reads "an int64" as jargon; the range has its own rule.
           return "must be an integer";
         }
         return "must be " + article(format == null ? "well-formed value" : format.toString());
       case "pattern":
-        Object pattern = schemaValue(parameter, unit, document, "pattern");
+        Object pattern = schemaValue(parameter, unit, document, operation, "pattern");
         return pattern == null ? "does not have the expected form" : "must match " + pattern;
       case "additionalProperties":
       case "unevaluatedProperties":
@@ -242,20 +254,51 @@ final class ValidationProblems {
    * The value of {@code keyword} in the schema that failed: for a parameter its own schema; for a
    * body the part of the document the absolute keyword location points at, when it names one.
    */
+  /**
+   * The value of {@code keyword} in the schema that {@code unit} failed: a parameter's own, one in
+   * the document's components (a {@code $ref} the library followed), or, when the library checked
+   * the body against a schema it had resolved in place, one in the request body's schema.
+   */
   private static Object schemaValue(
-      Parameter parameter, OutputUnit unit, JsonObject document, String keyword) {
+      Parameter parameter,
+      OutputUnit unit,
+      JsonObject document,
+      Operation operation,
+      String keyword) {
     if (parameter != null) {
       return parameter.getSchema().get(keyword);
     }
     String absolute = unit.getAbsoluteKeywordLocation();
-    int hash = absolute == null ? -1 : absolute.indexOf("#/components/");
+    int hash = absolute == null ? -1 : absolute.indexOf('#');
     if (hash < 0) {
       return null;
     }
+    String location = absolute.substring(hash + 1);
     try {
-      return JsonPointer.from(absolute.substring(hash + 1)).queryJson(document);
+      return location.startsWith("/components/")
+          ? JsonPointer.from(location).queryJson(document)
+          : bodySchemaValue(operation, location);
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** The value at {@code location} (a JSON pointer) in the operation's JSON request body schema. */
+  private static Object bodySchemaValue(Operation operation, String location) {
+    RequestBody body = operation == null ? null : operation.getRequestBody();
+    MediaType json = body == null ? null : body.getContent().get("application/json");
+    if (json == null || json.getSchema() == null || !location.startsWith("/")) {
+      return null;
+    }
+    // The schema is the library's own type: its first step is taken by name, the rest is JSON.
+    int next = location.indexOf('/', 1);
+    String first = next < 0 ? location.substring(1) : location.substring(1, next);
+    Object root = json.getSchema().get(first.replace("~1", "/").replace("~0", "~"));
+    if (next < 0) {
+      return root;
+    }
+    return root instanceof JsonObject || root instanceof JsonArray
+        ? JsonPointer.from(location.substring(next)).queryJson(root)
+        : null;
   }
 }
