@@ -90,6 +90,43 @@ class EdgeSecurityIT {
 
   @Test
   @Order(2)
+  void callersWhoMayNotUseAResourceAreRefusedBeforeTheirRequestIsChecked() throws Exception {
+    // Malformed twice over: the path's id is no UUID and the quantity breaks its minimum. Whoever
+    // may not use the resource gets 401 or 403, never the 400 that spells out the API's rules.
+    String path = "/api/cart/items/not-a-uuid";
+    String body = "{\"quantity\":0}";
+    HttpResponse<String> anonymous = sendJson(gatewayPort, "PUT", path, body, Map.of());
+    assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+
+    String email = "checked-" + UUID.randomUUID() + "@example.com";
+    assertThat(post(gatewayPort, "/api/auth/register", credentials(email), Map.of()).statusCode())
+        .isEqualTo(201);
+    String token = login(email);
+    String[] parts = token.split("\\.");
+    String resigned = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+    HttpResponse<String> forged =
+        sendJson(gatewayPort, "PUT", path, body, Map.of("Authorization", "Bearer " + resigned));
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+    // The refused request's body was never read: the connection it came on must not hang the next
+    // request sent on it.
+    HttpResponse<String> next =
+        send(gatewayPort, "GET", "/api/cart", Map.of("Authorization", "Bearer " + token));
+    assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+
+    HttpResponse<String> customer =
+        post(gatewayPort, "/api/products", "{}", Map.of("Authorization", "Bearer " + token));
+    assertThat(customer.statusCode()).as(customer.body()).isEqualTo(403);
+
+    // A caller who may use the resource is told what is wrong with the request.
+    HttpResponse<String> allowed =
+        sendJson(gatewayPort, "PUT", path, body, Map.of("Authorization", "Bearer " + token));
+    assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(400);
+    assertThat(new JsonObject(allowed.body()).getString("detail"))
+        .isEqualTo("path parameter productId must be a UUID");
+  }
+
+  @Test
+  @Order(3)
   void aRequestThatBypassesTheGatewayIsRefused() throws Exception {
     assertThat(send(cartPort, "GET", "/api/cart", Map.of()).statusCode()).isEqualTo(401);
     // A client cannot vouch for itself: a made-up identity header is not a signed internal token.
@@ -106,7 +143,7 @@ class EdgeSecurityIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void gatewaysStartedSeparatelyShareTheDevelopmentKeysThroughTheCluster() throws Exception {
     // No key is configured: the first gateway generated the development keys and published them
     // in the cluster; a second gateway process must sign and verify with the same ones.
@@ -150,7 +187,7 @@ class EdgeSecurityIT {
 
   // Last: it spends this client's login allowance.
   @Test
-  @Order(4)
+  @Order(5)
   void loginsAreRateLimitedWithRetryAfter() throws Exception {
     String body = credentials("nobody-" + UUID.randomUUID() + "@example.com");
     int limited = 0;
@@ -192,11 +229,17 @@ class EdgeSecurityIT {
 
   private static HttpResponse<String> post(
       int port, String path, String json, Map<String, String> headers) throws Exception {
+    return sendJson(port, "POST", path, json, headers);
+  }
+
+  private static HttpResponse<String> sendJson(
+      int port, String method, String path, String json, Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
     headers.forEach(request::header);
     return TestStack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -2,6 +2,7 @@ package dev.storefront.common.http;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -50,6 +51,12 @@ public final class ProblemHandler {
       // Part of a response already left: the only honest signal left is a broken connection.
       ctx.request().connection().close();
       return;
+    }
+    if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+      // Answered before the request's body was read (a refusal at the edge, say): the rest of it
+      // would hold the HTTP/1 connection up, paused, or be read as the next request. Closing is
+      // cheaper than reading a body nobody wants. (An HTTP/2 stream ends on its own.)
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     if (busy && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_BUSY);

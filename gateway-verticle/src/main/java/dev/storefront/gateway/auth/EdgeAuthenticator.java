@@ -122,24 +122,28 @@ public final class EdgeAuthenticator implements Handler<RoutingContext> {
         return;
       }
     }
-    (known != null ? known : tokens.verify(token))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                challenge(ctx, "Bearer error=\"invalid_token\"", "The access token is not valid");
-                return;
-              }
-              Caller caller = ar.result();
-              if (access == Access.ADMIN && !caller.hasRole(Caller.ADMIN)) {
-                ctx.fail(Problems.of(403, "This request needs the admin role"));
-                return;
-              }
-              caller.putIn(ctx);
-              // Services trust the gateway's signature, not the client's token.
-              headers.remove(HttpHeaders.AUTHORIZATION);
-              headers.set(InternalTokens.HEADER, internal.issue(caller));
-              ctx.next();
-            });
+    Future<Caller> checked = known != null ? known : tokens.verify(token);
+    if (!checked.isComplete() && !ctx.request().isEnded()) {
+      // The signature check answers later: keep the body for whoever reads it next.
+      ctx.request().pause();
+    }
+    checked.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            challenge(ctx, "Bearer error=\"invalid_token\"", "The access token is not valid");
+            return;
+          }
+          Caller caller = ar.result();
+          if (access == Access.ADMIN && !caller.hasRole(Caller.ADMIN)) {
+            ctx.fail(Problems.of(403, "This request needs the admin role"));
+            return;
+          }
+          caller.putIn(ctx);
+          // Services trust the gateway's signature, not the client's token.
+          headers.remove(HttpHeaders.AUTHORIZATION);
+          headers.set(InternalTokens.HEADER, internal.issue(caller));
+          ctx.next();
+        });
   }
 
   private static void challenge(RoutingContext ctx, String challenge, String detail) {

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.function.Consumer;
 
 /**
  * Accounts, tokens and authorization at the edge, in one piece to wire in. Keys are loaded once per
@@ -74,16 +75,29 @@ public final class EdgeSecurity {
   }
 
   /**
-   * Mounts the edge authenticator on every {@code /api/*} path, then {@code afterAuthentication}
-   * (which may rely on the caller being known, such as a per-account rate limit), then the auth
-   * endpoints, so that logins are limited too. Call after {@code ServiceRouter.create} and before
-   * the proxy routes.
+   * {@link #mount(Router, Handler, Consumer)} with nothing between the rate limit and the auth
+   * endpoints.
    */
   public Router mount(Router router, Handler<RoutingContext> afterAuthentication) {
+    return mount(router, afterAuthentication, r -> {});
+  }
+
+  /**
+   * Mounts the edge authenticator on every {@code /api/*} path, then {@code afterAuthentication}
+   * (which may rely on the caller being known, such as a per-account rate limit), then the routes
+   * {@code beforeAuthEndpoints} mounts (the API contract's validation, which the auth endpoints
+   * rely on), then the auth endpoints, so that logins are limited and checked too. Call after
+   * {@code ServiceRouter.create} and before the proxy routes.
+   */
+  public Router mount(
+      Router router,
+      Handler<RoutingContext> afterAuthentication,
+      Consumer<Router> beforeAuthEndpoints) {
     TokenIssuer tokens = new TokenIssuer(vertx, keys);
     // One route without a path: a route with one would name every /api request in the HTTP
     // metrics' route label ("/api/>/api/>/api/products/"), where the resource alone should.
     router.route().handler(underApi(authenticator(tokens))).handler(underApi(afterAuthentication));
+    beforeAuthEndpoints.accept(router);
     new AuthRoutes(new Accounts(repository, hasher, config), repository, tokens).mount(router);
     return router;
   }

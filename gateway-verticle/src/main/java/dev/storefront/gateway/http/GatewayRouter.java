@@ -27,7 +27,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** The edge: operations endpoints, then every public resource path forwarded to its service. */
@@ -47,10 +46,25 @@ public final class GatewayRouter {
   }
 
   /**
+   * How the edge's security is mounted: authentication on every {@code /api} path, then {@code
+   * afterAuthentication} (the rate limit), then the routes {@code beforeAuthEndpoints} mounts (the
+   * API contract), then the auth endpoints.
+   */
+  @FunctionalInterface
+  public interface Security {
+    void mount(
+        Router router,
+        Handler<RoutingContext> afterAuthentication,
+        Consumer<Router> beforeAuthEndpoints);
+  }
+
+  /**
    * The handler chain, in order: request id, health and metrics (common); security headers and CORS
-   * (so even refusals carry them); the request time limit and body size; validation against the
-   * OpenAPI document; authentication; the rate limit (per account when authenticated); the auth
-   * endpoints; the proxied resources.
+   * (so even refusals carry them); the request time limit and body size; authentication; the rate
+   * limit (per account when authenticated); validation against the OpenAPI document; the auth
+   * endpoints; the proxied resources. A caller without a valid token, or without the role a request
+   * needs, gets its 401 or 403 whatever the request looks like: the API's rules are not spelled out
+   * to callers who may not use it, and no body is read for them.
    *
    * <p>A router serves the requests of one event loop (each server verticle builds its own): their
    * time limits are kept on that loop (see {@link Deadlines}).
@@ -62,7 +76,7 @@ public final class GatewayRouter {
       GatewayConfig config,
       EdgeConfig edge,
       Consumer<Router> contract,
-      BiConsumer<Router, Handler<RoutingContext>> security) {
+      Security security) {
     // One client per event loop: its keep-alive pools stay on the loop that uses them. Neither
     // client is metered by Vert.x: the proxy times each instance with meters it holds.
     HttpClient client =
@@ -105,11 +119,12 @@ public final class GatewayRouter {
         .handler(new Cors(edge))
         .handler(limits.timeout())
         .handler(limits.bodySize());
-    contract.accept(router);
-    // Authentication, then the rate limit, then the auth endpoints (see EdgeSecurity.mount).
-    security.accept(
+    // Authentication, the rate limit, the contract, then the auth endpoints (see
+    // EdgeSecurity.mount).
+    security.mount(
         router,
-        RateLimiter.create(vertx, edge, ctx -> Caller.of(ctx).map(Caller::accountId).orElse(null)));
+        RateLimiter.create(vertx, edge, ctx -> Caller.of(ctx).map(Caller::accountId).orElse(null)),
+        contract);
     router.route("/ops/*").handler(GatewayRouter::operatorsOnly);
     router.get("/ops/instances").handler(ctx -> ctx.json(upstreams.describe()));
     for (RouteTable.Route route : RouteTable.ROUTES) {

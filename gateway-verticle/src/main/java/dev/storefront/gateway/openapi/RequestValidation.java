@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks every request the API document describes against it, before authentication and before the
- * proxy, so that a malformed request never reaches a service: path, query, header and cookie
- * parameters, and the JSON body of operations that take one. Paths and methods the document does
- * not describe pass untouched (the router answers them); query parameters it does not list are
- * ignored.
+ * Checks every request the API document describes against it, after authentication and the rate
+ * limit and before the auth endpoints and the proxy, so that a malformed request never reaches a
+ * service: path, query, header and cookie parameters, and the JSON body of operations that take
+ * one. Paths and methods the document does not describe pass untouched (the router answers them);
+ * query parameters it does not list are ignored.
  *
  * <p>Answers: 400 naming the parameter or body field and the rule ({@code query parameter size must
  * be ≤ 100}); 415 for a body that is not JSON where JSON is expected; 413 for a JSON body over
@@ -39,8 +39,8 @@ import java.util.Locale;
  * the request paused, to stream on as before.
  *
  * <pre>
- *   RequestValidation.create(document).mount(router)   // after the body-size limit,
- *                                                            // before authentication
+ *   RequestValidation.create(document).mount(router)   // after authentication and the rate
+ *                                                            // limit, before the auth endpoints
  * </pre>
  */
 public final class RequestValidation {
@@ -72,7 +72,7 @@ public final class RequestValidation {
   /**
    * Adds the validation to every path of {@code router}: three handlers on one route (match the
    * operation and check the content type, read a JSON body, validate). Call after the body-size
-   * limit and before authentication, the auth endpoints and the proxy.
+   * limit, authentication and the rate limit, and before the auth endpoints and the proxy.
    */
   public Router mount(Router router) {
     router.route().handler(this::match).handler(this::readBody).handler(this::validate);
@@ -111,8 +111,7 @@ public final class RequestValidation {
       return;
     }
     if (operation.getRequestBody() == null || !hasBody(request)) {
-      // Authentication and the rate limit may wait on the cluster: keep any body for whoever
-      // reads it next.
+      // Left for whoever reads it next, which may first wait (the proxy, on a connection).
       if (!request.isEnded()) {
         request.pause();
       }

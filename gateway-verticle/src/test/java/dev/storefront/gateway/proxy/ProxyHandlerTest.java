@@ -1024,8 +1024,10 @@ class ProxyHandlerTest {
                                       "MAX_BODY_BYTES", String.valueOf(64 * 1024 * 1024),
                                       "REQUEST_TIMEOUT_MS", "60000"))),
                           contract,
-                          (router, afterAuthentication) ->
-                              router.route("/api/*").handler(afterAuthentication)))
+                          (router, afterAuthentication, beforeAuthEndpoints) -> {
+                            router.route("/api/*").handler(afterAuthentication);
+                            beforeAuthEndpoints.accept(router);
+                          }))
                   .listen(0, HOST);
             })
         .compose(
