@@ -9,6 +9,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -56,8 +57,7 @@ public final class RequestLimits {
           return;
         }
         if (declared > config.maxBodyBytes()) {
-          // The unread body would otherwise be the next request on this connection.
-          ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+          // Refused unread: the problem handler closes an HTTP/1 connection after the answer.
           ctx.fail(LimitedBody.tooLarge(config.maxBodyBytes()));
           return;
         }
@@ -130,7 +130,10 @@ public final class RequestLimits {
         detail = "The request could not be parsed";
       }
       var response = request.response();
-      response.putHeader(HttpHeaders.CONNECTION, "close");
+      if (request.version() != HttpVersion.HTTP_2) {
+        // HTTP/2 allows no Connection header; the connection is closed below either way.
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+      }
       Problems.write(response, Problems.of(status, detail), null)
           .onComplete(ar -> request.connection().close());
     };

@@ -120,15 +120,13 @@ public final class RequestValidation {
     }
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !isJson(type)) {
-      // The unread body would otherwise be taken for the next request on this connection.
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      // Refused unread: the problem handler closes an HTTP/1 connection after the answer.
       ctx.fail(Problems.of(415, "The request body must be application/json"));
       return;
     }
     long limit = limitFor(operation);
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && parseLength(length) > limit) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       ctx.fail(LimitedBody.tooLarge(limit));
       return;
     }
@@ -159,9 +157,6 @@ public final class RequestValidation {
       String contentType = type != null && isJson(type) ? "application/json" : type;
       rules.check(operation, parameterValues(ctx, operation), emptyToNull(buffered), contentType);
     } catch (ValidatorException | DecodeException e) {
-      if (!ctx.request().isEnded()) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      }
       ctx.fail(ValidationProblems.of(e, operation, document));
       return;
     }

@@ -7,8 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -317,6 +319,41 @@ class RequestValidationTest {
           assertProblem(answers.get(4), 400, "request body field paymentToken is required");
           assertThat(reached).isEmpty();
         });
+  }
+
+  @Test
+  void aBodyRefusedUnreadClosesAnHttp1ConnectionAndLeavesHttp2Streams(
+      Vertx vertx, VertxTestContext ctx) {
+    RequestOptions refused =
+        new RequestOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setMethod(HttpMethod.POST)
+            .setURI("/api/auth/register")
+            .putHeader("Content-Type", "text/plain");
+    HttpClient http2 =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    Future<HttpClientResponse> overHttp1 =
+        client.request(refused).compose(r -> r.send(Buffer.buffer("email=ada@example.com")));
+    // HTTP/2 forbids a Connection header: setting one there loses the answer altogether.
+    Future<HttpClientResponse> overHttp2 =
+        http2.request(refused).compose(r -> r.send(Buffer.buffer("email=ada@example.com")));
+    Future.all(overHttp1, overHttp2)
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(overHttp1.result().statusCode()).isEqualTo(415);
+                          assertThat(overHttp1.result().getHeader("Connection")).isEqualTo("close");
+                          assertThat(overHttp2.result().version()).isEqualTo(HttpVersion.HTTP_2);
+                          assertThat(overHttp2.result().statusCode()).isEqualTo(415);
+                          assertThat(overHttp2.result().getHeader("Connection")).isNull();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
