@@ -313,6 +313,52 @@ class OrderSagaIT {
   }
 
   @Test
+  void theSameCartUnderANewKeyIs409NamingItsOrderUntilThatOrderIsCancelled() throws Exception {
+    String owen = account();
+    String book = product(10);
+    cart.set(owen, true, line(book, "Book", 1, 1999));
+    HttpResponse<Buffer> first = checkout(owen, UUID.randomUUID().toString(), CARD);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(201);
+    String orderId = first.bodyAsJsonObject().getString("id");
+
+    // A second click, a second tab: a fresh key, the same cart, still unpaid.
+    HttpResponse<Buffer> again = checkout(owen, UUID.randomUUID().toString(), CARD);
+
+    assertProblem(again, 409);
+    JsonObject problem = again.bodyAsJsonObject();
+    assertThat(problem.getString("type")).isEqualTo("urn:storefront:problem:cart-already-ordered");
+    assertThat(problem.getString("orderId")).isEqualTo(orderId);
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + owen + "'"))
+        .isEqualTo(1);
+    assertThat(catalog.stock.get(book)).isEqualTo(9);
+
+    // Its payment declined, the order is cancelled: that cart may be ordered again.
+    publishPayment(
+        EventEnvelope.create(
+            "PaymentFailed",
+            UUID.fromString(orderId),
+            new JsonObject()
+                .put("paymentId", UUID.randomUUID().toString())
+                .put("accountId", owen)
+                .put("amount", StandIns.money(1999))
+                .put("reason", "declined")
+                .put("detail", "card declined")));
+    awaitTrue(
+        () ->
+            sqlLongUnchecked(
+                    "SELECT count(*) FROM orders.orders WHERE id = '"
+                        + orderId
+                        + "' AND status = 'cancelled'")
+                == 1);
+    HttpResponse<Buffer> retried = checkout(owen, UUID.randomUUID().toString(), CARD);
+    assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(201);
+
+    // A changed cart is a new order, whatever became of the last.
+    cart.set(owen, true, line(book, "Book", 2, 1999));
+    assertThat(checkout(owen, UUID.randomUUID().toString(), CARD).statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void anEmptyCartIs422AndUnverifiedPricesOrACartDownAre503() throws Exception {
     String frank = account();
 

@@ -55,6 +55,11 @@ public final class OrderRepository {
           + " FROM orders WHERE account_id = $1 ORDER BY created_at DESC, id DESC"
           + " LIMIT $2 OFFSET $3";
   static final String COUNT_OWN = "SELECT count(*) FROM orders WHERE account_id = $1";
+  // One account's checkouts take turns at writing an order (the lock lasts the transaction).
+  static final String LOCK_ACCOUNT = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+  static final String ORDER_OF_CART =
+      "SELECT id FROM orders WHERE account_id = $1 AND cart_updated_at = $2"
+          + " AND status <> 'cancelled' LIMIT 1";
   static final String ITEMS =
       "SELECT order_id, product_id, name, quantity, unit_price_minor, currency FROM order_items"
           + " WHERE order_id = ANY($1) ORDER BY order_id, line";
@@ -66,6 +71,32 @@ public final class OrderRepository {
 
   public OrderRepository(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * The order, pending or confirmed, that an account already placed for its cart as it stood at
+   * {@code cartUpdatedAt}; empty when there is none (a cancelled one does not count: that cart may
+   * be checked out again). On {@code client}: the pool, or a transaction that holds {@link
+   * #lockAccount}.
+   */
+  public Future<Optional<UUID>> orderOfCart(
+      SqlClient client, String accountId, Instant cartUpdatedAt) {
+    if (cartUpdatedAt == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return client
+        .preparedQuery(ORDER_OF_CART)
+        .execute(Tuple.of(accountId, offset(cartUpdatedAt)))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(rows.iterator().next().getUUID("id")));
+  }
+
+  /** Holds the account's checkout lock until {@code tx} ends. */
+  public Future<Void> lockAccount(SqlConnection tx, String accountId) {
+    return tx.preparedQuery(LOCK_ACCOUNT).execute(Tuple.of(accountId)).mapEmpty();
   }
 
   /** Writes a new order and its items. */

@@ -14,6 +14,7 @@ public final class CheckoutProblems {
   public static final String UNKNOWN_PRODUCT = Problems.type("unknown-product");
   public static final String KEY_REUSED = Problems.type("idempotency-key-reused");
   public static final String IN_PROGRESS = Problems.type("checkout-in-progress");
+  public static final String CART_ALREADY_ORDERED = Problems.type("cart-already-ordered");
   public static final String CART_UNAVAILABLE = Problems.type("cart-unavailable");
   public static final String CATALOG_UNAVAILABLE = Problems.type("catalog-unavailable");
 

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -37,11 +38,14 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>claim the idempotency key (a repeat of a finished checkout gets its answer again, a repeat
  *       of one still running gets 409, another request under the same key 422);
- *   <li>read the caller's cart (empty: 422; prices the catalog could not confirm: 503);
+ *   <li>read the caller's cart (empty: 422; prices the catalog could not confirm: 503; the same
+ *       cart, unchanged, already ordered and not cancelled: 409 naming that order, so a second
+ *       checkout under a new key cannot order it twice while the first is being paid for);
  *   <li>record on the claim what is about to be reserved, then reserve the stock at the catalog
  *       under the new order's id (not enough: 409; unknown products: 422);
- *   <li>in one transaction: the order (pending, with its payment deadline), its items, the claim
- *       completed with the response, and {@code OrderCreated} in the outbox.
+ *   <li>in one transaction, holding the account's checkout lock: the same check of the cart once
+ *       more, then the order (pending, with its payment deadline), its items, the claim completed
+ *       with the response, and {@code OrderCreated} in the outbox.
  * </ol>
  *
  * A checkout that creates no order frees its key, so the same key may try again. When the order
@@ -151,6 +155,11 @@ public final class CheckoutService {
     return cart.read(attempt.identity())
         .recover(e -> Future.failedFuture(unavailable(e)))
         .compose(CheckoutService::itemsOf)
+        .compose(
+            items ->
+                refuseIfOrdered(
+                        orders.orderOfCart(pool, attempt.accountId(), items.cartUpdatedAt()))
+                    .map(items))
         // Nothing is reserved yet: a refusal only needs the key freed.
         .transform(
             ar ->
@@ -160,6 +169,26 @@ public final class CheckoutService {
   }
 
   private record CartItems(List<OrderItem> items, Instant cartUpdatedAt) {}
+
+  /**
+   * Fails with 409 when {@code ordered} found an order for the cart as it stands. The cart is
+   * emptied only once that order is paid for; until then (or until the shopper changes it) a
+   * checkout would order the same goods again.
+   */
+  private static Future<Void> refuseIfOrdered(Future<Optional<UUID>> ordered) {
+    return ordered.compose(
+        order ->
+            order.isEmpty()
+                ? Future.succeededFuture()
+                : Future.failedFuture(
+                    problem(
+                        409,
+                        CheckoutProblems.CART_ALREADY_ORDERED,
+                        "This cart was already ordered as order "
+                            + order.get()
+                            + "; change the cart to order again",
+                        new JsonObject().put("orderId", order.get().toString()))));
+  }
 
   private static Future<CartItems> itemsOf(CartView view) {
     if (view.lines().isEmpty()) {
@@ -254,7 +283,13 @@ public final class CheckoutService {
     return pool.withTransaction(
             tx ->
                 orders
-                    .insert(tx, order)
+                    .lockAccount(tx, attempt.accountId())
+                    .compose(
+                        v ->
+                            refuseIfOrdered(
+                                orders.orderOfCart(
+                                    tx, attempt.accountId(), cartItems.cartUpdatedAt())))
+                    .compose(v -> orders.insert(tx, order))
                     .compose(
                         v ->
                             keys.complete(
