@@ -2,6 +2,7 @@ package dev.storefront.common.http;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
@@ -52,7 +53,7 @@ public final class ProblemHandler {
       ctx.request().connection().close();
       return;
     }
-    if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+    if (bodyUnread(ctx.request()) && ctx.request().version() != HttpVersion.HTTP_2) {
       // Answered before the request's body was read (a refusal at the edge, say): the rest of it
       // would hold the HTTP/1 connection up, paused, or be read as the next request. Closing is
       // cheaper than reading a body nobody wants. (An HTTP/2 stream ends on its own.)
@@ -62,6 +63,19 @@ public final class ProblemHandler {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_BUSY);
     }
     Problems.write(ctx.response(), problem, ctx.request().path());
+  }
+
+  /**
+   * Whether the request declared a body that has not all been read. A request without one (a GET)
+   * is not over yet either while its head is being handled, but nothing of it is left to come.
+   */
+  static boolean bodyUnread(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+        || (length != null && !"0".equals(length.trim()));
   }
 
   static ProblemException toProblem(RoutingContext ctx) {

@@ -80,6 +80,8 @@ class ProblemHandlerTest {
               rc.fail(new ConnectException("refused " + SECRET));
             });
     router.get("/problem-future").respond(rc -> Problems.fail(422, "Quantity must be positive"));
+    // Refused at once, before any of the body is read.
+    router.post("/refuse-unread").handler(rc -> rc.fail(Problems.of(403, "Not for you")));
     router
         .post("/echo")
         .handler(BodyHandler.create().setBodyLimit(64))
@@ -108,6 +110,25 @@ class ProblemHandlerTest {
           assertThat(response.statusCode()).isEqualTo(200);
           assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("id", "7"));
         });
+  }
+
+  @Test
+  void aRefusalBeforeTheBodyWasReadClosesTheConnectionAndOneWithoutABodyKeepsIt(
+      VertxTestContext ctx) {
+    Future<HttpResponse<Buffer>> unread = send(HttpMethod.POST, "/refuse-unread", "{\"a\":1}");
+    Future<HttpResponse<Buffer>> noBody = send(HttpMethod.GET, "/conflict", null);
+    Future.all(unread, noBody)
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(unread.result().statusCode()).isEqualTo(403);
+                          assertThat(unread.result().getHeader("Connection")).isEqualTo("close");
+                          assertThat(noBody.result().statusCode()).isEqualTo(409);
+                          assertThat(noBody.result().getHeader("Connection")).isNull();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
