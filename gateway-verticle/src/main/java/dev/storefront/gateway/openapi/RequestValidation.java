@@ -167,11 +167,6 @@ public final class RequestValidation {
   }
 
   /**
-   * The raw value of each of the operation's parameters, in its order; null where absent. Values
-   * are taken here rather than by the library's extractor, which decodes query values a second
-   * time.
-   */
-  /**
    * The path's segment at {@code index} (0 is the one after the leading '/'), as {@code
    * path.substring(1).split("/", -1)} would give it, without building the others; null when there
    * is no such segment.
@@ -195,6 +190,11 @@ public final class RequestValidation {
     return path.substring(start, end < 0 ? path.length() : end);
   }
 
+  /**
+   * The raw value of each of the operation's parameters, in its order; null where absent. Values
+   * are taken here rather than by the library's extractor, which decodes query values a second
+   * time.
+   */
   private String[] parameterValues(RoutingContext ctx, Operation operation) {
     HttpServerRequest request = ctx.request();
     List<Parameter> parameters = operation.getParameters();

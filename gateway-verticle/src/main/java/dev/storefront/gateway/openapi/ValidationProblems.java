@@ -251,10 +251,6 @@ final class ValidationProblems {
   }
 
   /**
-   * The value of {@code keyword} in the schema that failed: for a parameter its own schema; for a
-   * body the part of the document the absolute keyword location points at, when it names one.
-   */
-  /**
    * The value of {@code keyword} in the schema that {@code unit} failed: a parameter's own, one in
    * the document's components (a {@code $ref} the library followed), or, when the library checked
    * the body against a schema it had resolved in place, one in the request body's schema.

@@ -179,7 +179,7 @@ public final class ProxyHandler {
             .setMethod(inbound.method())
             .setURI(inbound.uri())
             .setConnectTimeout(config.connectTimeout().toMillis());
-    return open(ctx, instance, options, attempt)
+    return open(instance, options, attempt)
         .transform(
             opened -> {
               if (opened.failed()) {
@@ -261,7 +261,7 @@ public final class ProxyHandler {
    * connection that fails to take the request (it has just closed) leaves it to the pool.
    */
   private Future<HttpClientRequest> open(
-      RoutingContext ctx, UpstreamInstance instance, RequestOptions options, Attempt attempt) {
+      UpstreamInstance instance, RequestOptions options, Attempt attempt) {
     if (attempt.streamPath) {
       return streamClient.request(options);
     }
