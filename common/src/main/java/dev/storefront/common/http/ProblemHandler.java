@@ -70,12 +70,7 @@ public final class ProblemHandler {
    * is not over yet either while its head is being handled, but nothing of it is left to come.
    */
   static boolean bodyUnread(HttpServerRequest request) {
-    if (request.isEnded()) {
-      return false;
-    }
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
-        || (length != null && !"0".equals(length.trim()));
+    return !request.isEnded() && RequestBodies.declared(request);
   }
 
   static ProblemException toProblem(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package dev.storefront.gateway.openapi;
 
 import dev.storefront.common.http.Problems;
+import dev.storefront.common.http.RequestBodies;
 import dev.storefront.gateway.auth.AuthRoutes;
 import dev.storefront.gateway.edge.LimitedBody;
 import io.vertx.core.buffer.Buffer;
@@ -110,7 +111,7 @@ public final class RequestValidation {
       ctx.next();
       return;
     }
-    if (operation.getRequestBody() == null || !hasBody(request)) {
+    if (operation.getRequestBody() == null || !RequestBodies.declared(request)) {
       // Left for whoever reads it next, which may first wait (the proxy, on a connection).
       if (!request.isEnded()) {
         request.pause();
@@ -136,7 +137,9 @@ public final class RequestValidation {
   /** Reads the JSON body of an operation that takes one, up to its limit. */
   void readBody(RoutingContext ctx) {
     Operation operation = ctx.get(OPERATION);
-    if (operation == null || operation.getRequestBody() == null || !hasBody(ctx.request())) {
+    if (operation == null
+        || operation.getRequestBody() == null
+        || !RequestBodies.declared(ctx.request())) {
       ctx.next();
       return;
     }
@@ -240,12 +243,6 @@ public final class RequestValidation {
     } catch (IllegalArgumentException e) {
       return segment;
     }
-  }
-
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-    return (length != null && !"0".equals(length.trim())) || encoding != null;
   }
 
   private static long parseLength(String length) {

@@ -1,6 +1,7 @@
 package dev.storefront.gateway.proxy;
 
 import dev.storefront.common.http.Problems;
+import dev.storefront.common.http.RequestBodies;
 import dev.storefront.common.http.RequestIds;
 import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.Deadlines;
@@ -170,7 +171,7 @@ public final class ProxyHandler {
       RoutingContext ctx, UpstreamInstance instance, Attempt attempt) {
     HttpServerRequest inbound = ctx.request();
     Buffer validated = RequestValidation.bufferedBody(ctx);
-    boolean streamed = validated == null && hasBody(inbound);
+    boolean streamed = validated == null && RequestBodies.declared(inbound);
     // The headers go straight into the request once it exists: options' headers would be copied
     // into it once more.
     RequestOptions options =
@@ -295,8 +296,9 @@ public final class ProxyHandler {
   /** GET and HEAD without a body: safe to send twice, so safe to lose with a connection. */
   private static boolean pipelinable(HttpServerRequest request) {
     HttpMethod method = request.method();
-    // A body read whole at the edge is one the request declared: hasBody covers it.
-    return (method == HttpMethod.GET || method == HttpMethod.HEAD) && !hasBody(request);
+    // A body read whole at the edge is one the request declared: the check below covers it.
+    return (method == HttpMethod.GET || method == HttpMethod.HEAD)
+        && !RequestBodies.declared(request);
   }
 
   /**
@@ -469,7 +471,8 @@ public final class ProxyHandler {
     boolean repeatable =
         IDEMPOTENT.contains(request.method())
             || (request.method() == HttpMethod.POST && request.getHeader(IDEMPOTENCY_KEY) != null);
-    boolean bodyAtHand = !hasBody(request) || RequestValidation.bufferedBody(ctx) != null;
+    boolean bodyAtHand =
+        !RequestBodies.declared(request) || RequestValidation.bufferedBody(ctx) != null;
     return repeatable && bodyAtHand && budget.tryWithdraw();
   }
 
@@ -478,12 +481,6 @@ public final class ProxyHandler {
     if (!request.isEnded()) {
       request.resume();
     }
-  }
-
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-    return (length != null && !"0".equals(length.trim())) || encoding != null;
   }
 
   /**
