@@ -5,6 +5,7 @@ import dev.storefront.common.config.ConfigException;
 import dev.storefront.common.config.Env;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.EdgeConfig.RateLimit;
+import dev.storefront.gateway.edge.ForwardedForTrust;
 import dev.storefront.gateway.edge.LocalBucketStore;
 import dev.storefront.gateway.edge.RateLimiter;
 import io.micrometer.core.instrument.Counter;
@@ -34,13 +35,13 @@ public final class TokenChecks {
 
   private final LocalBucketStore buckets;
   private final RateLimit budget;
-  private final boolean trustForwardedFor;
+  private final ForwardedForTrust trustForwardedFor;
   private final Counter refused;
 
   TokenChecks(
       LocalBucketStore buckets,
       RateLimit budget,
-      boolean trustForwardedFor,
+      ForwardedForTrust trustForwardedFor,
       MeterRegistry registry) {
     this.buckets = buckets;
     this.budget = budget;

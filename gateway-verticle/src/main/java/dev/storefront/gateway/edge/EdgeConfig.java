@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  *   rate limiting</td></tr>
  *   <tr><td>RATE_LIMIT_TIMEOUT_MS</td><td>50</td><td>longest wait for the cluster-wide bucket
  *   store; past it (or on any store error) the request goes through</td></tr>
- *   <tr><td>TRUST_FORWARDED_FOR</td><td>false</td><td>key anonymous callers by the last
- *   X-Forwarded-For entry (the one a single trusted proxy in front added) instead of the
- *   connection's address</td></tr>
+ *   <tr><td>TRUST_FORWARDED_FOR</td><td>false</td><td>how anonymous callers are told apart:
+ *   {@code false} by the connection's address; {@code true} by the last X-Forwarded-For entry
+ *   (the one a single trusted proxy in front added), from any connection; {@code loopback} by
+ *   that entry only on connections from a loopback address (a proxy or load generator on the same
+ *   host), by the connection's address on all others</td></tr>
  *   <tr><td>MAX_BODY_BYTES</td><td>1048576</td><td>largest request body; larger is 413</td></tr>
  *   <tr><td>MAX_HEADER_BYTES</td><td>8192</td><td>largest header block; larger is 431</td></tr>
  *   <tr><td>MAX_INITIAL_LINE_LENGTH</td><td>4096</td><td>longest request line; longer is
@@ -50,7 +52,7 @@ import java.util.regex.Pattern;
 public record EdgeConfig(
     List<RateLimit> rateLimits,
     Duration rateLimitTimeout,
-    boolean trustForwardedFor,
+    ForwardedForTrust trustForwardedFor,
     int maxBodyBytes,
     int maxHeaderBytes,
     int maxInitialLineLength,
@@ -107,7 +109,7 @@ public record EdgeConfig(
     return new EdgeConfig(
         parseRateLimits(env.string("RATE_LIMITS", DEFAULT_RATE_LIMITS)),
         env.millis("RATE_LIMIT_TIMEOUT_MS", 50),
-        env.bool("TRUST_FORWARDED_FOR", false),
+        ForwardedForTrust.parse(env.string("TRUST_FORWARDED_FOR", "false")),
         env.positive("MAX_BODY_BYTES", 1024 * 1024),
         env.positive("MAX_HEADER_BYTES", 8192),
         env.positive("MAX_INITIAL_LINE_LENGTH", 4096),

@@ -203,12 +203,13 @@ public final class RateLimiter implements Handler<RoutingContext> {
   }
 
   /**
-   * The client's address: the connection's peer, or, behind one trusted proxy, the last
-   * X-Forwarded-For entry, which is the one that proxy added. Entries before it come from the
-   * client and prove nothing.
+   * The client's address: the connection's peer, or, when {@code trust} believes that peer (one
+   * trusted proxy in front), the last X-Forwarded-For entry, which is the one that proxy added.
+   * Entries before it come from the client and prove nothing.
    */
-  public static String clientAddress(HttpServerRequest request, boolean trustForwardedFor) {
-    if (trustForwardedFor) {
+  public static String clientAddress(HttpServerRequest request, ForwardedForTrust trust) {
+    SocketAddress peer = request.connection().remoteAddress();
+    if (trust.trusts(peer)) {
       String forwarded =
           request.headers().getAll("X-Forwarded-For").stream().reduce((a, b) -> b).orElse(null);
       if (forwarded != null) {
@@ -219,7 +220,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
         }
       }
     }
-    return peerAddress(request);
+    return peer == null ? "unknown" : peer.hostAddress();
   }
 
   /**

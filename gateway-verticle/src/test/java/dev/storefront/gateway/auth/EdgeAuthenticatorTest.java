@@ -7,6 +7,7 @@ import dev.storefront.common.security.Caller;
 import dev.storefront.common.security.EcKeys;
 import dev.storefront.common.security.InternalTokens;
 import dev.storefront.gateway.auth.EdgeAuthenticator.Access;
+import dev.storefront.gateway.edge.ForwardedForTrust;
 import dev.storefront.gateway.edge.LocalBucketStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -206,7 +207,7 @@ class EdgeAuthenticatorTest {
         new TokenChecks(
             LocalBucketStore.of(vertx),
             TokenChecks.parse("2/60s"),
-            false,
+            ForwardedForTrust.NONE,
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     Router router = Router.router(vertx);
     router

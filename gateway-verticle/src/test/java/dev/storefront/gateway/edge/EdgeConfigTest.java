@@ -38,7 +38,7 @@ class EdgeConfigTest {
     assertThat(config.idleTimeoutSeconds()).isEqualTo(60);
     assertThat(config.corsOrigins()).isEmpty();
     assertThat(config.hstsMaxAgeSeconds()).isZero();
-    assertThat(config.trustForwardedFor()).isFalse();
+    assertThat(config.trustForwardedFor()).isEqualTo(ForwardedForTrust.NONE);
   }
 
   @Test
@@ -68,6 +68,31 @@ class EdgeConfigTest {
                 EdgeConfig.from(
                     Env.of(Map.of("CORS_ORIGINS", "*", "CORS_ALLOW_CREDENTIALS", "true"))))
         .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void trustForwardedForIsFalseTrueOrLoopback() {
+    assertThat(trust("false")).isEqualTo(ForwardedForTrust.NONE);
+    assertThat(trust("true")).isEqualTo(ForwardedForTrust.ANY);
+    assertThat(trust("loopback")).isEqualTo(ForwardedForTrust.LOOPBACK);
+    assertThat(trust(" LoopBack ")).isEqualTo(ForwardedForTrust.LOOPBACK);
+    assertThat(trust("")).isEqualTo(ForwardedForTrust.NONE);
+    // The boolean spellings it took before still start the gateway as they did.
+    assertThat(trust("yes")).isEqualTo(ForwardedForTrust.ANY);
+    assertThat(trust("0")).isEqualTo(ForwardedForTrust.NONE);
+  }
+
+  @Test
+  void anyOtherTrustForwardedForIsRefusedAtStart() {
+    assertThatThrownBy(() -> trust("localhost"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TRUST_FORWARDED_FOR")
+        .hasMessageContaining("false, true or loopback")
+        .hasMessageContaining("'localhost'");
+  }
+
+  private static ForwardedForTrust trust(String value) {
+    return EdgeConfig.from(Env.of(Map.of("TRUST_FORWARDED_FOR", value))).trustForwardedFor();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -257,6 +258,57 @@ class RateLimiterTest {
                           assertThat(trusted.result()).containsExactly(200, 429, 200);
                           ctx.completeNow();
                         })));
+  }
+
+  @Test
+  void loopbackTrustKeysALocalPeerByItsForwardedFor(Vertx vertx, VertxTestContext ctx) {
+    serve(
+            vertx,
+            limiter(vertx, Map.of("RATE_LIMITS", "/api=1/60s", "TRUST_FORWARDED_FOR", "loopback")))
+        .compose(
+            port ->
+                inOrder(
+                    List.of(
+                        () -> get(port, "/api/z", "X-Forwarded-For", "10.0.0.1"),
+                        () -> get(port, "/api/z", "X-Forwarded-For", "10.0.0.2"),
+                        () -> get(port, "/api/z", "X-Forwarded-For", "192.168.9.9, 10.0.0.1"),
+                        () -> get(port, "/api/z"),
+                        () -> get(port, "/api/z"))))
+        .onComplete(
+            ctx.succeeding(
+                answers ->
+                    ctx.verify(
+                        () -> {
+                          // From 127.0.0.1: each last entry its own bucket, and without the header
+                          // the peer address its own.
+                          assertThat(statuses(answers)).containsExactly(200, 200, 429, 200, 429);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void loopbackTrustBelievesOnlyLoopbackPeers() {
+    for (String local :
+        List.of("127.0.0.1", "127.8.9.10", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1")) {
+      assertThat(ForwardedForTrust.LOOPBACK.trusts(SocketAddress.inetSocketAddress(1234, local)))
+          .as(local)
+          .isTrue();
+    }
+    assertThat(ForwardedForTrust.isLoopback("0:0:0:0:0:ffff:7f00:1")).isTrue();
+    for (String remote :
+        List.of("10.1.2.3", "128.0.0.1", "::2", "::ffff:10.1.2.3", "fe80::1", "::", "0.0.0.0")) {
+      assertThat(ForwardedForTrust.LOOPBACK.trusts(SocketAddress.inetSocketAddress(1234, remote)))
+          .as(remote)
+          .isFalse();
+    }
+    assertThat(ForwardedForTrust.LOOPBACK.trusts(SocketAddress.domainSocketAddress("/tmp/gw")))
+        .isFalse();
+    assertThat(ForwardedForTrust.LOOPBACK.trusts(null)).isFalse();
+    assertThat(ForwardedForTrust.isLoopback("localhost")).isFalse();
+    SocketAddress remote = SocketAddress.inetSocketAddress(1234, "10.1.2.3");
+    assertThat(ForwardedForTrust.ANY.trusts(remote)).isTrue();
+    assertThat(ForwardedForTrust.NONE.trusts(SocketAddress.inetSocketAddress(1234, "127.0.0.1")))
+        .isFalse();
   }
 
   @Test
