@@ -76,7 +76,7 @@ public record LoadOptions(
         --stack-dir DIR     a local stack's state directory: its processes' CPU is reported
       """;
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
   private static Map<String, Long> defaultSlos() {
     Map<String, Long> slos = new LinkedHashMap<>();
@@ -192,7 +192,7 @@ public record LoadOptions(
         throw new UsageException(
             "a capacity search steps the arrival rate; --users does not apply");
       }
-      if (from > maxRate) {
+      if (capacity && from > maxRate) {
         throw new UsageException("--from must not be above --max-rate");
       }
       return new LoadOptions(
@@ -233,6 +233,11 @@ public record LoadOptions(
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
             || uri.getHost() == null) {
           throw new UsageException("--target must be an http(s) URL, got '" + value + "'");
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath())
+            || uri.getRawQuery() != null) {
+          throw new UsageException(
+              "--target is the gateway's base URL (scheme, host and port), got '" + value + "'");
         }
         String base = uri.getScheme() + "://" + uri.getRawAuthority();
         return URI.create(base);
@@ -329,7 +334,7 @@ public record LoadOptions(
     }
 
     private static Workload.Mix mix(String value) throws UsageException {
-      String[] parts = value.split(",");
+      String[] parts = value.split(",", -1);
       if (parts.length != 3) {
         throw new UsageException(
             "--mix is three percentages, browse,shop,listen, got '" + value + "'");

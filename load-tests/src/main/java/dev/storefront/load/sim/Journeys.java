@@ -226,7 +226,7 @@ final class Journeys {
    * then reports.
    */
   ChainBuilder listen() {
-    return exec(session -> session.set("email", accounts.newEmail()))
+    return exec(session -> session.set("email", accounts.newEmail()).set("returning", false))
         .exec(signUp())
         .exitHereIfFailed()
         .exec(
@@ -286,15 +286,21 @@ final class Journeys {
   }
 
   private ChainBuilder signIn() {
-    return exec(
-        request(
-            "auth",
-            http("sign in")
-                .post("/api/auth/login")
-                .body(credentials())
-                .asJson()
-                .check(jsonPath("$.access_token").saveAs("token")),
-            200));
+    return exec(session -> {
+          if (session.getBoolean("returning")) {
+            counts.add("accounts.signedIn");
+          }
+          return session;
+        })
+        .exec(
+            request(
+                "auth",
+                http("sign in")
+                    .post("/api/auth/login")
+                    .body(credentials())
+                    .asJson()
+                    .check(jsonPath("$.access_token").saveAs("token")),
+                200));
   }
 
   /** Polls the order until it is confirmed or cancelled; the group's duration is the wait. */
