@@ -24,6 +24,7 @@ public class GatewayVerticle extends VerticleBase {
   private Pool pool;
   private ServiceHost host;
   private Upstreams upstreams;
+  private EdgeSecurity security;
 
   public GatewayVerticle() {
     this(Env.system());
@@ -52,21 +53,23 @@ public class GatewayVerticle extends VerticleBase {
               return EdgeSecurity.start(vertx, env, p);
             })
         .compose(
-            security ->
-                ApiDocument.load(vertx)
-                    .compose(
-                        document ->
-                            host.start(
-                                config.http(),
-                                v ->
-                                    GatewayRouter.create(
-                                        v,
-                                        health,
-                                        upstreams,
-                                        config,
-                                        edge,
-                                        GatewayRouter.contract(document),
-                                        security::mount))));
+            security -> {
+              this.security = security;
+              return ApiDocument.load(vertx)
+                  .compose(
+                      document ->
+                          host.start(
+                              config.http(),
+                              v ->
+                                  GatewayRouter.create(
+                                      v,
+                                      health,
+                                      upstreams,
+                                      config,
+                                      edge,
+                                      GatewayRouter.contract(document),
+                                      security::mount)));
+            });
   }
 
   @Override
@@ -75,6 +78,8 @@ public class GatewayVerticle extends VerticleBase {
     if (upstreams != null) {
       upstreams.close();
     }
-    return stopped.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return stopped
+        .eventually(() -> security == null ? Future.succeededFuture() : security.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storefront.system.DockerFiles.Instruction;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +65,13 @@ class DockerArtifactsTest {
       Pattern.compile(".*(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY).*");
 
   private static final String CLUSTER_SERVICE = "storefront-cluster";
+
+  /** The load generator's image and its example Job, which the kustomization leaves out. */
+  private static final String LOAD_TESTS = "load-tests";
+
+  private static final String LOAD_TEST_JOB = "load-test-job.example.yaml";
+
+  private static final String LOAD_CLI = "dev.storefront.load.cli.LoadCli";
 
   private static Path root;
   private static Path docker;
@@ -141,6 +149,65 @@ class DockerArtifactsTest {
     for (String service : SERVICES) {
       assertThat(pom).contains("<module>" + module(service) + "</module>");
     }
+  }
+
+  @Test
+  void loadTestsDockerfileCopiesTheToolAndRunsItAsNonRoot() {
+    List<Instruction> instructions =
+        DockerFiles.dockerfile(docker.resolve("Dockerfile." + LOAD_TESTS));
+
+    assertThat(DockerFiles.read(root.resolve("pom.xml")))
+        .as("the root pom builds the module the image is made from")
+        .contains("<module>" + LOAD_TESTS + "</module>");
+    assertThat(arguments(instructions, "FROM")).containsExactly("eclipse-temurin:17-jre");
+    assertThat(arguments(instructions, "COPY"))
+        .as("COPY of the jar and its run-time dependencies, from the repository root as context")
+        .contains("load-tests/target/load-tests.jar /app/load-tests.jar")
+        .anySatisfy(copy -> assertThat(copy).matches("load-tests/target/lib/? /app/lib/?"));
+    assertThat(arguments(instructions, "RUN"))
+        .as("a user with the fixed uid the Job's runAsUser names")
+        .anySatisfy(run -> assertThat(run).contains("useradd").contains("--uid 10001"));
+    List<String> users = arguments(instructions, "USER");
+    assertThat(users).as("a USER instruction").isNotEmpty();
+    assertThat(users.get(users.size() - 1)).isEqualTo("10001");
+
+    assertThat(arguments(instructions, "ENTRYPOINT")).hasSize(1);
+    Object entrypoint = DockerFiles.parseValue(arguments(instructions, "ENTRYPOINT").get(0));
+    assertThat(entrypoint)
+        .as("exec-form ENTRYPOINT, so that java is PID 1")
+        .isInstanceOf(List.class);
+    List<String> command = ((List<?>) entrypoint).stream().map(String::valueOf).toList();
+    assertThat(command.get(0)).isEqualTo("java");
+    assertThat(command.get(command.size() - 1)).isEqualTo(LOAD_CLI);
+    assertThat(command)
+        .as("the class path the JVM expands itself: no shell runs in exec form")
+        .containsSequence("-cp", "/app/load-tests.jar:/app/lib/*");
+
+    assertThat(arguments(instructions, "CMD")).hasSize(1);
+    Object cmd = DockerFiles.parseValue(arguments(instructions, "CMD").get(0));
+    assertThat(cmd).as("exec-form CMD: the default arguments").isInstanceOf(List.class);
+    List<String> defaults = ((List<?>) cmd).stream().map(String::valueOf).toList();
+    assertThat(defaults).contains("--target");
+    int results = defaults.indexOf("--results");
+    assertThat(results).as("--results in the default arguments").isNotNegative();
+    assertThat(arguments(instructions, "VOLUME"))
+        .as("the reports' folder is a volume")
+        .anySatisfy(volume -> assertThat(volume).contains(defaults.get(results + 1)));
+
+    assertThat(arguments(instructions, "HEALTHCHECK")).as("a batch job serves nothing").isEmpty();
+    assertThat(arguments(instructions, "EXPOSE")).as("a batch job serves nothing").isEmpty();
+    assertThat(instructions.get(instructions.size() - 1).keyword())
+        .as("ENTRYPOINT and CMD come last, after USER")
+        .isIn("ENTRYPOINT", "CMD");
+  }
+
+  @Test
+  void loadTestsDockerignoreSendsTheJarAndItsDependenciesToTheBuilder() {
+    Path ignore = docker.resolve("Dockerfile." + LOAD_TESTS + ".dockerignore");
+    List<String> lines = DockerFiles.read(ignore).lines().map(String::strip).toList();
+
+    assertThat(lines).contains("*", "!load-tests/target/load-tests.jar");
+    assertThat(lines).containsAnyOf("!load-tests/target/lib", "!load-tests/target/lib/");
   }
 
   // ---------------------------------------------------------------- compose
@@ -535,6 +602,92 @@ class DockerArtifactsTest {
   }
 
   @Test
+  void loadTestJobRunsTheGeneratorOnceAgainstTheGatewayService() {
+    assertThat(k8s).containsKey(LOAD_TEST_JOB);
+    assertThat(list(k8s.get("kustomization.yaml").get(0), "resources"))
+        .as("an example: kubectl apply -k must not start load on every deploy")
+        .doesNotContain(LOAD_TEST_JOB);
+    List<Map<String, Object>> documents = k8s.get(LOAD_TEST_JOB);
+    assertThat(documents).hasSize(1);
+    Map<String, Object> job = documents.get(0);
+    assertThat(job).containsEntry("apiVersion", "batch/v1").containsEntry("kind", "Job");
+
+    assertThat(at(job, "spec", "backoffLimit"))
+        .as("a broken SLO fails the Job and is not retried")
+        .contains(0);
+    assertThat(at(job, "spec", "ttlSecondsAfterFinished")).isPresent();
+    Map<String, Object> podSpec = map(job, "spec", "template", "spec");
+    assertThat(string(podSpec, "restartPolicy")).isEqualTo("Never");
+    assertThat(at(podSpec, "securityContext", "runAsNonRoot")).contains(true);
+    assertThat(string(podSpec, "securityContext", "runAsUser"))
+        .as("the uid of Dockerfile.load-tests")
+        .isEqualTo("10001");
+
+    List<Object> containers = list(podSpec, "containers");
+    assertThat(containers).hasSize(1);
+    Map<String, Object> container = map(containers.get(0));
+    assertThat(string(container, "image")).startsWith("storefront/" + LOAD_TESTS + ":");
+    assertThat(map(container, "resources", "requests")).containsKeys("cpu", "memory");
+    assertThat(map(container, "resources", "limits")).containsKey("memory");
+    assertThat(at(container, "securityContext", "allowPrivilegeEscalation")).contains(false);
+
+    List<String> args = list(container, "args").stream().map(String::valueOf).toList();
+    assertThat(args).as("a profile first").isNotEmpty();
+    assertThat(args.get(0)).isIn("browse", "shop", "listen", "mix");
+    URI target = URI.create(optionValue(args, "--target"));
+    Map<String, Object> gateway =
+        k8s.get("gateway.yaml").stream()
+            .filter(d -> "Service".equals(d.get("kind")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Service in gateway.yaml"));
+    String serviceName = string(gateway, "metadata", "name");
+    int servicePort =
+        list(gateway, "spec", "ports").stream()
+            .filter(port -> "http".equals(string(port, "name")))
+            .map(port -> Integer.parseInt(string(port, "port")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no http port on the gateway Service"));
+    assertThat(target.getScheme()).isEqualTo("http");
+    assertThat(target.getHost())
+        .as("the gateway Service by name, in the Job's namespace or fully qualified")
+        .satisfiesAnyOf(
+            host -> assertThat(host).isEqualTo(serviceName),
+            host -> assertThat(host).startsWith(serviceName + "."));
+    assertThat(target.getPort() < 0 ? 80 : target.getPort())
+        .as("the gateway Service's port")
+        .isEqualTo(servicePort);
+
+    String results = optionValue(args, "--results");
+    Set<String> mounts =
+        list(container, "volumeMounts").stream()
+            .map(mount -> string(mount, "mountPath"))
+            .collect(Collectors.toSet());
+    assertThat(mounts).as("the reports go to a volume").contains(results);
+    if (Boolean.TRUE.equals(
+        at(container, "securityContext", "readOnlyRootFilesystem").orElse(null))) {
+      assertThat(mounts).as("the JVMs' temporary files, under a read-only root").contains("/tmp");
+    }
+  }
+
+  @Test
+  void loadTestPodIsSelectedByNoService() {
+    Map<String, Object> podLabels =
+        map(k8s.get(LOAD_TEST_JOB).get(0), "spec", "template", "metadata", "labels");
+
+    for (Map<String, Object> service : k8sObjects("Service")) {
+      Map<String, Object> selector = map(service, "spec", "selector");
+      boolean selected =
+          !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
+      assertThat(selected)
+          .as(
+              "the load generator's pod is no endpoint of Service %s (in storefront-cluster,"
+                  + " Hazelcast would try it as a member)",
+              string(service, "metadata", "name"))
+          .isFalse();
+    }
+  }
+
+  @Test
   void noSecretValueIsCommittedInTheManifests() {
     k8s.forEach(
         (file, documents) -> {
@@ -582,6 +735,13 @@ class DockerArtifactsTest {
         .filter(i -> i.keyword().equals(keyword))
         .map(Instruction::arguments)
         .toList();
+  }
+
+  /** The value after {@code option} in a command line. */
+  private static String optionValue(List<String> args, String option) {
+    int index = args.indexOf(option);
+    assertThat(index).as("%s in %s", option, args).isNotNegative().isLessThan(args.size() - 1);
+    return args.get(index + 1);
   }
 
   private static String composeText() {

@@ -5,6 +5,7 @@ import dev.storefront.common.security.Caller;
 import dev.storefront.gateway.identity.Account;
 import dev.storefront.gateway.identity.AccountRepository;
 import dev.storefront.gateway.identity.Accounts;
+import dev.storefront.gateway.identity.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -18,9 +19,11 @@ import io.vertx.ext.web.handler.BodyHandler;
  *
  * <ul>
  *   <li>{@code POST /api/auth/register} {@code {email, password}} → 201 {@code {id, email, roles}};
- *       400 naming the broken rule, 409 for a taken address, 415 for a body not JSON;
+ *       400 naming the broken rule, 409 for a taken address, 415 for a body not JSON; 503 with
+ *       {@code Retry-After} when too many sign-ups and logins are under way at once;
  *   <li>{@code POST /api/auth/login} {@code {email, password}} → 200 {@code {access_token,
- *       token_type, expires_in}}; 401, one message for a wrong address and a wrong password;
+ *       token_type, expires_in}}; 401, one message for a wrong address and a wrong password; 503 as
+ *       for register;
  *   <li>{@code POST /api/auth/refresh} with a valid, unexpired {@code Authorization: Bearer} token
  *       → a new token with the account's current roles (no body needed);
  *   <li>{@code GET /.well-known/jwks.json} → the public keys that verify access tokens.
@@ -62,7 +65,7 @@ public final class AuthRoutes {
                     .setStatusCode(201)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(account.toJson().encode()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> fail(ctx, failure));
   }
 
   private void login(RoutingContext ctx) {
@@ -70,7 +73,7 @@ public final class AuthRoutes {
         .compose(c -> accounts.login(c.getString("email"), c.getString("password")))
         .map(account -> tokens.issue(Accounts.caller(account)))
         .onSuccess(token -> sendToken(ctx, token))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> fail(ctx, failure));
   }
 
   private void refresh(RoutingContext ctx) {
@@ -102,6 +105,17 @@ public final class AuthRoutes {
         .map(account -> tokens.issue(Accounts.caller(account)))
         .onSuccess(fresh -> sendToken(ctx, fresh))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Fails the request with {@code failure}; a sign-in refused because too many are under way says
+   * when to try again ({@code Retry-After}), which the problem handler does not add to a problem.
+   */
+  static void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof PasswordHasher.TooManySignIns busy && !ctx.response().headWritten()) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+    }
+    ctx.fail(failure);
   }
 
   private Future<Account> current(Caller caller) {

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  * <pre>
  *   EdgeSecurity.start(vertx, env, pool)                  // in GatewayVerticle.start, after the pool
  *   security.mount(router)                                // in GatewayRouter, before the proxy routes
+ *   security.close()                                      // in GatewayVerticle.stop
  * </pre>
  */
 public final class EdgeSecurity {
@@ -70,7 +71,7 @@ public final class EdgeSecurity {
                                 keys,
                                 internal,
                                 new AccountRepository(pool),
-                                new PasswordHasher(vertx),
+                                new PasswordHasher(vertx, config, Metrics.registry()),
                                 checks)));
   }
 
@@ -121,6 +122,11 @@ public final class EdgeSecurity {
 
   private EdgeAuthenticator authenticator(TokenIssuer tokens) {
     return new EdgeAuthenticator(tokens, new InternalTokens.Issuer(vertx, internalKey), checks);
+  }
+
+  /** Lets go of what {@link #start} took: this instance's hold on the password hashing threads. */
+  public Future<Void> close() {
+    return hasher.close();
   }
 
   public TokenIssuer.Keys keys() {

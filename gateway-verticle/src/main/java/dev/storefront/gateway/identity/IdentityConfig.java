@@ -23,6 +23,12 @@ import java.util.stream.Collectors;
  *   keys, in the same order</td></tr>
  *   <tr><td>ADMIN_EMAILS</td><td>—</td><td>comma-separated e-mail addresses that get the admin
  *   role when they register; the only way to an admin account</td></tr>
+ *   <tr><td>PASSWORD_HASH_THREADS</td><td>available processors</td><td>threads of the executor
+ *   that hashes and checks passwords (argon2id, 19 MiB and about 30 ms of a core each); bounds the
+ *   memory they hold to threads × 19 MiB</td></tr>
+ *   <tr><td>PASSWORD_HASH_QUEUE</td><td>64</td><td>hashes and checks (sign-ups, logins) that may
+ *   wait or run at once in the process; beyond it a sign-up or login is a 503 with {@code
+ *   Retry-After: 1}</td></tr>
  * </table>
  *
  * <p>The internal token key ({@code INTERNAL_TOKEN_PRIVATE_KEY_PEM}) is read by {@code
@@ -34,7 +40,11 @@ public record IdentityConfig(
     String keyId,
     String previousPublicKeysPem,
     List<String> previousKeyIds,
-    Set<String> adminEmails) {
+    Set<String> adminEmails,
+    int passwordHashThreads,
+    int passwordHashQueue) {
+
+  public static final int DEFAULT_PASSWORD_HASH_QUEUE = 64;
 
   public static IdentityConfig from(Env env) {
     int ttl = env.positive("JWT_TTL_S", 900);
@@ -49,7 +59,9 @@ public record IdentityConfig(
         env.list("JWT_PREVIOUS_KEY_IDS", ""),
         env.list("ADMIN_EMAILS", "").stream()
             .map(e -> e.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toUnmodifiableSet()));
+            .collect(Collectors.toUnmodifiableSet()),
+        env.positive("PASSWORD_HASH_THREADS", Runtime.getRuntime().availableProcessors()),
+        env.positive("PASSWORD_HASH_QUEUE", DEFAULT_PASSWORD_HASH_QUEUE));
   }
 
   public boolean isAdmin(String email) {
@@ -69,6 +81,10 @@ public record IdentityConfig(
         + previousKeyIds
         + ", admins="
         + adminEmails.size()
+        + ", passwordHashThreads="
+        + passwordHashThreads
+        + ", passwordHashQueue="
+        + passwordHashQueue
         + "]";
   }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
 import java.util.stream.Stream;
 
 /**
@@ -46,6 +48,7 @@ public final class GatlingRun {
     } else {
       builder.redirectOutput(log.toFile());
     }
+    markVersionCheckDone();
     long stackBefore = StackCpu.millis(stackDir);
     Process gatling = builder.start();
     int status;
@@ -72,6 +75,22 @@ public final class GatlingRun {
         counts,
         reportDir,
         stackBefore < 0 || stackAfter < 0 ? -1 : stackAfter - stackBefore);
+  }
+
+  /**
+   * Gatling looks for a newer release of itself on the internet once a day, remembering the last
+   * look in the user's preferences. Marking it as just done keeps every request of a run on its
+   * target.
+   */
+  private static void markVersionCheckDone() {
+    try {
+      Preferences latest = Preferences.userRoot().node("/io/gatling/latestVersion");
+      latest.putLong("lastCheckTimestamp", System.currentTimeMillis());
+      latest.putBoolean("lastCheckSuccess", false);
+      latest.flush();
+    } catch (BackingStoreException | SecurityException e) {
+      // Without a preferences store the look is made, and fails where there is no network.
+    }
   }
 
   private static Path reportDir(Path runDir) throws IOException {
