@@ -67,8 +67,28 @@ public final class LoadCli {
     }
   }
 
+  /** A run that is not measured: the stack's JIT compilers and caches get to work first. */
+  private void warmUp(LoadOptions options, double rate, Path dir)
+      throws IOException, InterruptedException {
+    if (options.warmupSeconds() == 0) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "    warming up: %s visitors/s for %ds, not counted (--warmup 0 to skip)%n",
+        Reports.rate(rate),
+        options.warmupSeconds());
+    Path warmDir = dir.resolve("warm-up");
+    GatlingRun.run(
+        options.workload(rate, options.warmupSeconds(), warmDir.resolve("journeys.json")),
+        warmDir,
+        dir.resolve("warm-up.log"),
+        null);
+  }
+
   private int once(LoadOptions options) throws IOException, InterruptedException {
     Path runDir = runDir(options, "run");
+    warmUp(options, options.rate(), runDir);
     out.printf(
         Locale.ROOT,
         "==> %s against %s: %s for %ds%n",
@@ -114,6 +134,7 @@ public final class LoadCli {
         options.stepSeconds(),
         Reports.rate(options.maxRate()));
     out.println("    each step's Gatling output: " + searchDir.resolve("step-N.log"));
+    warmUp(options, options.fromRate(), searchDir);
     Reports.printStepHeader(out);
     CapacitySearch.Outcome outcome =
         CapacitySearch.search(

@@ -36,7 +36,8 @@ public record LoadOptions(
     double fromRate,
     double factor,
     int stepSeconds,
-    double maxRate) {
+    double maxRate,
+    int warmupSeconds) {
 
   public static final List<String> PROFILES = List.of("browse", "shop", "listen", "mix");
 
@@ -69,6 +70,8 @@ public record LoadOptions(
         --factor F          each step's rate is the last one times F (default 1.5)
         --step-duration D   length of each step (default 20s)
         --max-rate N        stop there even if every SLO holds (default 2000)
+        --warmup D          first a run of D at the first rate, not counted, so a freshly
+                            started stack is measured warm (default 15s for capacity, else 0)
       Where:
         --target URL        the gateway to load (default: the local stack's)
         --results DIR       where Gatling's reports go (default load-tests/target/gatling)
@@ -160,6 +163,7 @@ public record LoadOptions(
       double factor = 1.5;
       int stepSeconds = 20;
       double maxRate = 2000;
+      int warmup = capacity ? 15 : 0;
       while (at < args.size()) {
         String option = args.get(at++);
         switch (option) {
@@ -182,6 +186,10 @@ public record LoadOptions(
           case "--factor" -> factor = factor(value(option));
           case "--step-duration" -> stepSeconds = seconds(option, value(option));
           case "--max-rate" -> maxRate = positive(option, value(option));
+          case "--warmup" -> {
+            String value = value(option);
+            warmup = "0".equals(value.trim()) ? 0 : seconds(option, value);
+          }
           default -> throw new UsageException("unknown option " + option);
         }
       }
@@ -217,7 +225,8 @@ public record LoadOptions(
           from,
           factor,
           stepSeconds,
-          maxRate);
+          maxRate,
+          warmup);
     }
 
     private String value(String option) throws UsageException {

@@ -62,6 +62,7 @@ class LoadOptionsTest {
     assertThat(options.factor()).isEqualTo(1.5);
     assertThat(options.stepSeconds()).isEqualTo(20);
     assertThat(options.maxRate()).isEqualTo(2000.0);
+    assertThat(options.warmupSeconds()).isZero();
   }
 
   @ParameterizedTest
@@ -174,6 +175,14 @@ class LoadOptionsTest {
     assertThat(options.factor()).isEqualTo(2.0);
     assertThat(options.stepSeconds()).isEqualTo(60);
     assertThat(options.maxRate()).isEqualTo(500.0);
+    assertThat(options.warmupSeconds()).as("a capacity search warms up by default").isEqualTo(15);
+  }
+
+  @Test
+  void warmupIsADurationOrZero() throws UsageException {
+    assertThat(parse("capacity", "browse", "--warmup", "0").warmupSeconds()).isZero();
+    assertThat(parse("mix", "--warmup", "1m").warmupSeconds()).isEqualTo(60);
+    assertThat(refusal("mix", "--warmup", "-1s")).startsWith("--warmup must be a duration");
   }
 
   @Test
