@@ -88,30 +88,36 @@ public final class LoadCli {
 
   private int once(LoadOptions options) throws IOException, InterruptedException {
     Path runDir = runDir(options, "run");
-    warmUp(options, options.rate(), runDir);
+    warmUp(options, options.journeys().rate(), runDir);
     out.printf(
         Locale.ROOT,
         "==> %s against %s: %s for %ds%n",
-        options.profile(),
-        options.target(),
-        options.closed()
-            ? options.users() + " visitors at a time (closed model)"
-            : Reports.rate(options.rate()) + " visitors/s arriving (open model)",
-        options.closed()
-            ? options.durationSeconds()
-            : options.rampSeconds() + options.durationSeconds());
+        options.journeys().profile(),
+        options.journeys().target(),
+        options.journeys().closed()
+            ? options.journeys().users() + " visitors at a time (closed model)"
+            : Reports.rate(options.journeys().rate()) + " visitors/s arriving (open model)",
+        options.journeys().closed()
+            ? options.journeys().durationSeconds()
+            : options.journeys().rampSeconds() + options.journeys().durationSeconds());
     RunResult result =
         GatlingRun.run(
-            options.workload(runDir.resolve("journeys.json")), runDir, null, options.stackDir());
+            options.workload(
+                options.journeys().rate(),
+                options.journeys().durationSeconds(),
+                runDir.resolve("journeys.json")),
+            runDir,
+            null,
+            options.stackDir());
     List<SloCheck> checks = slos(options, result);
     Reports.printRun(out, result, checks);
     if (options.publishDir() != null) {
-      var step = new CapacitySearch.StepResult(options.rate(), result, checks);
+      var step = new CapacitySearch.StepResult(options.journeys().rate(), result, checks);
       out.println(
           "published     "
               + Reports.publish(
                   options.publishDir(),
-                  options.profile(),
+                  options.journeys().profile(),
                   "run",
                   settings(options),
                   List.of(step),
@@ -127,8 +133,8 @@ public final class LoadCli {
     out.printf(
         Locale.ROOT,
         "==> capacity of %s against %s: from %s visitors/s, x%s per %ds step, up to %s%n",
-        options.profile(),
-        options.target(),
+        options.journeys().profile(),
+        options.journeys().target(),
         Reports.rate(options.fromRate()),
         Reports.rate(options.factor()),
         options.stepSeconds(),
@@ -152,15 +158,19 @@ public final class LoadCli {
             result -> slos(options, result),
             step -> Reports.printStep(out, step));
     out.println("stopped: " + outcome.stopReason());
-    Path plot = searchDir.resolve(options.profile() + "-capacity.svg");
+    Path plot = searchDir.resolve(options.journeys().profile() + "-capacity.svg");
     String title =
-        "Storefront capacity, " + options.profile() + " (" + options.target().getHost() + ")";
+        "Storefront capacity, "
+            + options.journeys().profile()
+            + " ("
+            + options.journeys().target().getHost()
+            + ")";
     Files.writeString(plot, SvgPlot.capacity(title, outcome.steps()));
     if (options.publishDir() != null) {
       Path json =
           Reports.publish(
               options.publishDir(),
-              options.profile(),
+              options.journeys().profile(),
               "capacity",
               settings(options),
               outcome.steps(),
@@ -180,15 +190,21 @@ public final class LoadCli {
 
   private static ObjectNode settings(LoadOptions options) {
     ObjectNode settings = new ObjectMapper().createObjectNode();
-    settings.put("target", options.target().toString());
-    settings.put("model", options.closed() ? "closed" : "open");
-    settings.put("thinkSeconds", options.thinkSeconds());
+    settings.put("target", options.journeys().target().toString());
+    settings.put("model", options.journeys().closed() ? "closed" : "open");
+    settings.put("thinkSeconds", options.journeys().thinkSeconds());
     settings.put(
-        "mix", options.mix().browse() + "," + options.mix().shop() + "," + options.mix().listen());
-    settings.put("declinedPercent", options.declinedPercent());
-    settings.put("returningPercent", options.returningPercent());
+        "mix",
+        options.journeys().mix().browse()
+            + ","
+            + options.journeys().mix().shop()
+            + ","
+            + options.journeys().mix().listen());
+    settings.put("declinedPercent", options.journeys().declinedPercent());
+    settings.put("returningPercent", options.journeys().returningPercent());
     settings.put(
-        "durationSeconds", options.capacity() ? options.stepSeconds() : options.durationSeconds());
+        "durationSeconds",
+        options.capacity() ? options.stepSeconds() : options.journeys().durationSeconds());
     settings.put("stack", System.getProperty("storefront.stackSettings", "not stated"));
     ObjectNode slos = settings.putObject("sloP99Ms");
     options.sloP99Millis().forEach(slos::put);
@@ -198,7 +214,8 @@ public final class LoadCli {
 
   private static Path runDir(LoadOptions options, String kind) throws IOException {
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path dir = options.resultsDir().resolve(stamp + "-" + options.profile() + "-" + kind);
+    Path dir =
+        options.resultsDir().resolve(stamp + "-" + options.journeys().profile() + "-" + kind);
     Files.createDirectories(dir);
     return dir.toAbsolutePath();
   }
@@ -207,19 +224,19 @@ public final class LoadCli {
   private static void checkReachable(LoadOptions options) throws UsageException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpRequest request =
-        HttpRequest.newBuilder(options.target().resolve("/api/products?size=1"))
+        HttpRequest.newBuilder(options.journeys().target().resolve("/api/products?size=1"))
             .timeout(Duration.ofSeconds(10))
             .build();
     try {
       int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
       if (status != 200) {
         throw new UsageException(
-            "target " + options.target() + " answered GET /api/products with " + status);
+            "target " + options.journeys().target() + " answered GET /api/products with " + status);
       }
     } catch (IOException e) {
       throw new UsageException(
           "target "
-              + options.target()
+              + options.journeys().target()
               + " is unreachable ("
               + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
               + ")");

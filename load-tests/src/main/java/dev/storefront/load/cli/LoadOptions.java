@@ -13,21 +13,12 @@ import java.util.regex.Pattern;
 /**
  * The command line of {@code ./storefront load}: {@code PROFILE [options]} for one run, {@code
  * capacity PROFILE [options]} for a capacity search.
+ *
+ * @param journeys what the visitors do and how they arrive; each run gets its own counts file
  */
 public record LoadOptions(
     boolean capacity,
-    String profile,
-    URI target,
-    boolean closed,
-    double rate,
-    int rampSeconds,
-    int steps,
-    int users,
-    int durationSeconds,
-    double thinkSeconds,
-    Workload.Mix mix,
-    int declinedPercent,
-    int returningPercent,
+    Workload journeys,
     Map<String, Long> sloP99Millis,
     double maxErrorsPercent,
     Path resultsDir,
@@ -92,26 +83,9 @@ public record LoadOptions(
     return Map.copyOf(slos);
   }
 
-  public Workload workload(Path countsFile) {
-    return workload(rate, durationSeconds, countsFile);
-  }
-
-  /** The workload of one run at {@code atRate} for {@code seconds} (capacity steps). */
+  /** The workload of one run at {@code atRate} for {@code seconds} (capacity steps too). */
   public Workload workload(double atRate, int seconds, Path countsFile) {
-    return new Workload(
-        profile,
-        target,
-        closed,
-        atRate,
-        rampSeconds,
-        steps,
-        users,
-        seconds,
-        thinkSeconds,
-        mix,
-        declinedPercent,
-        returningPercent,
-        countsFile);
+    return journeys.forRun(atRate, seconds, countsFile);
   }
 
   public static LoadOptions parse(List<String> args) throws UsageException {
@@ -203,20 +177,24 @@ public record LoadOptions(
       if (capacity && from > maxRate) {
         throw new UsageException("--from must not be above --max-rate");
       }
+      Workload journeys =
+          new Workload(
+              profile,
+              target,
+              users > 0,
+              rate,
+              ramp,
+              steps,
+              users,
+              duration,
+              think,
+              mix,
+              declined,
+              returning,
+              Path.of("journeys.json"));
       return new LoadOptions(
           capacity,
-          profile,
-          target,
-          users > 0,
-          rate,
-          ramp,
-          steps,
-          users,
-          duration,
-          think,
-          mix,
-          declined,
-          returning,
+          journeys,
           Map.copyOf(slos),
           maxErrors,
           results,

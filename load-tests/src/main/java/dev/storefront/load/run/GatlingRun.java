@@ -74,7 +74,8 @@ public final class GatlingRun {
         GatlingReport.read(reportDir),
         counts,
         reportDir,
-        stackBefore < 0 || stackAfter < 0 ? -1 : stackAfter - stackBefore);
+        stackBefore < 0 || stackAfter < 0 ? -1 : stackAfter - stackBefore,
+        workload.arrivalSeconds());
   }
 
   /**

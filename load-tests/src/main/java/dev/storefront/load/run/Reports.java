@@ -36,7 +36,7 @@ public final class Reports {
         Locale.ROOT,
         "requests      %,d (%s/s), failed %,d, rate limited %,d (%s; not counted as errors)%n",
         report.all().requests(),
-        rate(report.requestsPerSecond()),
+        rate(run.throughput()),
         report.all().failed(),
         run.rateLimited(),
         SloCheck.percent(run.rateLimitedPercent()));
@@ -134,7 +134,7 @@ public final class Reports {
         Locale.ROOT,
         "%10s %10s %8d %8d %8s %9s %9.2f  %s%n",
         rate(step.rate()),
-        rate(run.report().requestsPerSecond()),
+        rate(run.throughput()),
         run.report().all().p50(),
         run.report().all().p99(),
         SloCheck.percent(run.errorPercent()),
@@ -155,7 +155,7 @@ public final class Reports {
     return String.format(
         Locale.ROOT,
         "capacity: %s req/s (p99 %d ms, errors %s) at %s visitors/s",
-        rate(run.report().requestsPerSecond()),
+        rate(run.throughput()),
         run.report().all().p99(),
         SloCheck.percent(run.errorPercent()),
         rate(best.rate()));
@@ -194,7 +194,7 @@ public final class Reports {
     RunResult run = step.result();
     ObjectNode row = JSON.createObjectNode();
     row.put("arrivalRate", step.rate());
-    row.put("requestsPerSecond", round(run.report().requestsPerSecond()));
+    row.put("requestsPerSecond", round(run.throughput()));
     row.put("requests", run.report().all().requests());
     row.put("p50Ms", run.report().all().p50());
     row.put("p95Ms", run.report().all().p95());

@@ -12,13 +12,26 @@ import java.util.Map;
  * @param counts the journeys' counts (see the simulation's JourneyCounts)
  * @param reportDir Gatling's HTML report
  * @param stackCpuMillis CPU time of the local stack's processes over the run, or -1 when unknown
+ * @param arrivalSeconds how long visitors arrived (or, closed, were kept in the system)
  */
 public record RunResult(
     double arrivalRate,
     GatlingReport report,
     Map<String, Long> counts,
     Path reportDir,
-    long stackCpuMillis) {
+    long stackCpuMillis,
+    int arrivalSeconds) {
+
+  /**
+   * Requests per second of arrivals: every request of the visitors who arrived, over the time they
+   * arrived in. While the system keeps up this is its steady throughput at the run's arrival rate;
+   * Gatling's own mean also counts the tail after the last arrival, when visitors only finish.
+   */
+  public double throughput() {
+    return arrivalSeconds <= 0
+        ? report.requestsPerSecond()
+        : (double) report.all().requests() / arrivalSeconds;
+  }
 
   public long count(String name) {
     return counts.getOrDefault(name, 0L);

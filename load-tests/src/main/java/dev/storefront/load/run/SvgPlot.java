@@ -20,8 +20,7 @@ public final class SvgPlot {
 
   public static String capacity(String title, List<CapacitySearch.StepResult> steps) {
     double maxRate = steps.stream().mapToDouble(CapacitySearch.StepResult::rate).max().orElse(1);
-    double maxThroughput =
-        steps.stream().mapToDouble(s -> s.result().report().requestsPerSecond()).max().orElse(1);
+    double maxThroughput = steps.stream().mapToDouble(s -> s.result().throughput()).max().orElse(1);
     double maxLatency =
         steps.stream().mapToDouble(s -> s.result().report().all().p99()).max().orElse(1);
     StringBuilder svg = new StringBuilder();
@@ -48,7 +47,7 @@ public final class SvgPlot {
     Axes bottom = new Axes(TOP + PANEL + GAP, maxRate, niceCeiling(maxLatency), "latency (ms)");
     top.draw(svg);
     bottom.draw(svg);
-    line(svg, top, steps, s -> s.result().report().requestsPerSecond(), "#1f77b4", "throughput");
+    line(svg, top, steps, s -> s.result().throughput(), "#1f77b4", "throughput");
     line(svg, bottom, steps, s -> (double) s.result().report().all().p50(), "#2ca02c", "p50");
     line(svg, bottom, steps, s -> (double) s.result().report().all().p99(), "#ff7f0e", "p99");
     svg.append(

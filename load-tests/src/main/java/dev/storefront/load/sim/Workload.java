@@ -63,6 +63,24 @@ public record Workload(
     }
   }
 
+  /** The same visitors at {@code atRate} for {@code seconds}, counted in {@code file}. */
+  public Workload forRun(double atRate, int seconds, Path file) {
+    return new Workload(
+        profile,
+        target,
+        closed,
+        atRate,
+        rampSeconds,
+        steps,
+        users,
+        seconds,
+        thinkSeconds,
+        mix,
+        declinedPercent,
+        returningPercent,
+        file);
+  }
+
   /** Seconds from the first arrival to the last. */
   public int arrivalSeconds() {
     return closed ? durationSeconds : rampSeconds + durationSeconds;

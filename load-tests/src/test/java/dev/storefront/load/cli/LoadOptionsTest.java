@@ -32,19 +32,19 @@ class LoadOptionsTest {
     LoadOptions options = parse("mix");
 
     assertThat(options.capacity()).isFalse();
-    assertThat(options.profile()).isEqualTo("mix");
-    assertThat(options.target()).isEqualTo(URI.create("http://127.0.0.1:8080"));
-    assertThat(options.closed()).isFalse();
-    assertThat(options.users()).isZero();
-    assertThat(options.rate()).isEqualTo(10.0);
-    assertThat(options.durationSeconds()).isEqualTo(30);
-    assertThat(options.rampSeconds()).isZero();
-    assertThat(options.steps()).isEqualTo(1);
-    assertThat(options.thinkSeconds()).isEqualTo(1.0);
-    assertThat(options.mix()).isEqualTo(Workload.Mix.STOREFRONT);
-    assertThat(options.mix()).isEqualTo(new Workload.Mix(85, 5, 10));
-    assertThat(options.declinedPercent()).isEqualTo(10);
-    assertThat(options.returningPercent()).isEqualTo(50);
+    assertThat(options.journeys().profile()).isEqualTo("mix");
+    assertThat(options.journeys().target()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+    assertThat(options.journeys().closed()).isFalse();
+    assertThat(options.journeys().users()).isZero();
+    assertThat(options.journeys().rate()).isEqualTo(10.0);
+    assertThat(options.journeys().durationSeconds()).isEqualTo(30);
+    assertThat(options.journeys().rampSeconds()).isZero();
+    assertThat(options.journeys().steps()).isEqualTo(1);
+    assertThat(options.journeys().thinkSeconds()).isEqualTo(1.0);
+    assertThat(options.journeys().mix()).isEqualTo(Workload.Mix.STOREFRONT);
+    assertThat(options.journeys().mix()).isEqualTo(new Workload.Mix(85, 5, 10));
+    assertThat(options.journeys().declinedPercent()).isEqualTo(10);
+    assertThat(options.journeys().returningPercent()).isEqualTo(50);
     assertThat(options.sloP99Millis()).isEqualTo(LoadOptions.DEFAULT_SLOS);
     assertThat(options.sloP99Millis())
         .containsEntry("catalog", 300L)
@@ -68,14 +68,15 @@ class LoadOptionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"browse", "shop", "listen", "mix"})
   void everyProfileIsAccepted(String profile) throws UsageException {
-    assertThat(parse(profile).profile()).isEqualTo(profile);
+    assertThat(parse(profile).journeys().profile()).isEqualTo(profile);
   }
 
   @ParameterizedTest
   @CsvSource({"30s, 30", "2m, 120", "1h, 3600", "500ms, 1", "1500ms, 2", "45, 45", "2M, 120"})
   void durations(String duration, int seconds) throws UsageException {
-    assertThat(parse("browse", "--duration", duration).durationSeconds()).isEqualTo(seconds);
-    assertThat(parse("browse", "--ramp", duration).rampSeconds()).isEqualTo(seconds);
+    assertThat(parse("browse", "--duration", duration).journeys().durationSeconds())
+        .isEqualTo(seconds);
+    assertThat(parse("browse", "--ramp", duration).journeys().rampSeconds()).isEqualTo(seconds);
     assertThat(parse("capacity", "browse", "--step-duration", duration).stepSeconds())
         .isEqualTo(seconds);
   }
@@ -110,20 +111,20 @@ class LoadOptionsTest {
             "--stack-dir",
             ".storefront/dev");
 
-    assertThat(options.profile()).isEqualTo("shop");
-    assertThat(options.target()).isEqualTo(URI.create("https://shop.example.com:8443"));
-    assertThat(options.rate()).isEqualTo(12.5);
-    assertThat(options.durationSeconds()).isEqualTo(120);
-    assertThat(options.steps()).isEqualTo(4);
-    assertThat(options.thinkSeconds()).isZero();
-    assertThat(options.mix()).isEqualTo(new Workload.Mix(70, 20, 10));
-    assertThat(options.declinedPercent()).isEqualTo(25);
-    assertThat(options.returningPercent()).isZero();
+    assertThat(options.journeys().profile()).isEqualTo("shop");
+    assertThat(options.journeys().target()).isEqualTo(URI.create("https://shop.example.com:8443"));
+    assertThat(options.journeys().rate()).isEqualTo(12.5);
+    assertThat(options.journeys().durationSeconds()).isEqualTo(120);
+    assertThat(options.journeys().steps()).isEqualTo(4);
+    assertThat(options.journeys().thinkSeconds()).isZero();
+    assertThat(options.journeys().mix()).isEqualTo(new Workload.Mix(70, 20, 10));
+    assertThat(options.journeys().declinedPercent()).isEqualTo(25);
+    assertThat(options.journeys().returningPercent()).isZero();
     assertThat(options.maxErrorsPercent()).isEqualTo(2.5);
     assertThat(options.resultsDir()).isEqualTo(Path.of("out/gatling"));
     assertThat(options.publishDir()).isEqualTo(Path.of("docs/results"));
     assertThat(options.stackDir()).isEqualTo(Path.of(".storefront/dev"));
-    assertThat(options.closed()).isFalse();
+    assertThat(options.journeys().closed()).isFalse();
   }
 
   @Test
@@ -146,9 +147,9 @@ class LoadOptionsTest {
   void usersSwitchToTheClosedModel() throws UsageException {
     LoadOptions options = parse("listen", "--users", "40");
 
-    assertThat(options.closed()).isTrue();
-    assertThat(options.users()).isEqualTo(40);
-    Workload workload = options.workload(Path.of("counts.json"));
+    assertThat(options.journeys().closed()).isTrue();
+    assertThat(options.journeys().users()).isEqualTo(40);
+    Workload workload = options.workload(10, 30, Path.of("counts.json"));
     assertThat(workload.closed()).isTrue();
     assertThat(workload.users()).isEqualTo(40);
   }
@@ -169,8 +170,8 @@ class LoadOptionsTest {
             "500");
 
     assertThat(options.capacity()).isTrue();
-    assertThat(options.profile()).isEqualTo("browse");
-    assertThat(options.closed()).isFalse();
+    assertThat(options.journeys().profile()).isEqualTo("browse");
+    assertThat(options.journeys().closed()).isFalse();
     assertThat(options.fromRate()).isEqualTo(20.0);
     assertThat(options.factor()).isEqualTo(2.0);
     assertThat(options.stepSeconds()).isEqualTo(60);
@@ -325,7 +326,7 @@ class LoadOptionsTest {
 
   @Test
   void maxRateOnlyBoundsACapacitySearch() throws UsageException {
-    assertThat(parse("browse", "--max-rate", "3").rate()).isEqualTo(10);
+    assertThat(parse("browse", "--max-rate", "3").journeys().rate()).isEqualTo(10);
   }
 
   @Test
@@ -344,7 +345,7 @@ class LoadOptionsTest {
 
   @Test
   void acceptsAPlainHttpTarget() throws UsageException {
-    assertThat(parse("browse", "--target", "http://127.0.0.1:9090").target())
+    assertThat(parse("browse", "--target", "http://127.0.0.1:9090").journeys().target())
         .isEqualTo(URI.create("http://127.0.0.1:9090"));
   }
 

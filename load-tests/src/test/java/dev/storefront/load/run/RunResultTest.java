@@ -118,9 +118,22 @@ class RunResultTest {
   void stackCpuPerRequest() {
     GatlingReport report = Runs.report(ALL, 20);
 
-    assertThat(new RunResult(10, report, Map.of(), Path.of("r"), 1000).stackCpuMillisPerRequest())
+    assertThat(
+            new RunResult(10, report, Map.of(), Path.of("r"), 1000, 0).stackCpuMillisPerRequest())
         .isCloseTo(5.0, within(1e-9));
-    assertThat(new RunResult(10, report, Map.of(), Path.of("r"), -1).stackCpuMillisPerRequest())
+    assertThat(new RunResult(10, report, Map.of(), Path.of("r"), -1, 0).stackCpuMillisPerRequest())
         .isEqualTo(-1);
+  }
+
+  @Test
+  void throughputIsTheRequestsOfTheArrivalsPerSecondOfArrivals() {
+    GroupStats all = new GroupStats("All Requests", 600, 0, 10, 20, 30);
+    GatlingReport report = new GatlingReport(all, 15.0, Map.of());
+    assertThat(new RunResult(5, report, Map.of(), Path.of("r"), -1, 20).throughput())
+        .as("600 requests of 20 s of arrivals, not Gatling's mean over the tail too")
+        .isEqualTo(30.0);
+    assertThat(new RunResult(5, report, Map.of(), Path.of("r"), -1, 0).throughput())
+        .as("without an arrival window, Gatling's mean")
+        .isEqualTo(15.0);
   }
 }

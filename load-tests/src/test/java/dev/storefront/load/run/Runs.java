@@ -18,7 +18,7 @@ final class Runs {
   }
 
   static RunResult result(double rate, GatlingReport report, Map<String, Long> counts) {
-    return new RunResult(rate, report, counts, Path.of("target/report"), -1);
+    return new RunResult(rate, report, counts, Path.of("target/report"), -1, 0);
   }
 
   /**
