@@ -193,7 +193,7 @@ public final class Reports {
   private static ObjectNode row(CapacitySearch.StepResult step) {
     RunResult run = step.result();
     ObjectNode row = JSON.createObjectNode();
-    row.put("arrivalRate", step.rate());
+    row.put("arrivalRate", round(step.rate()));
     row.put("requestsPerSecond", round(run.throughput()));
     row.put("requests", run.report().all().requests());
     row.put("p50Ms", run.report().all().p50());

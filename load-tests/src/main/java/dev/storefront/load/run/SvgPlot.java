@@ -43,8 +43,9 @@ public final class SvgPlot {
                 "<text x=\"%d\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 LEFT,
                 escape(title)));
-    Axes top = new Axes(TOP, maxRate, niceCeiling(maxThroughput), "requests/s");
-    Axes bottom = new Axes(TOP + PANEL + GAP, maxRate, niceCeiling(maxLatency), "latency (ms)");
+    Axes top = new Axes(TOP, niceCeiling(maxRate), niceCeiling(maxThroughput), "requests/s");
+    Axes bottom =
+        new Axes(TOP + PANEL + GAP, niceCeiling(maxRate), niceCeiling(maxLatency), "latency (ms)");
     top.draw(svg);
     bottom.draw(svg);
     line(svg, top, steps, s -> s.result().throughput(), "#1f77b4", "throughput");
@@ -102,10 +103,10 @@ public final class SvgPlot {
             label));
   }
 
-  /** One panel: x from 0 to the highest rate, y from 0 to {@code maxY}. */
+  /** One panel: x from 0 to {@code maxX}, y from 0 to {@code maxY}. */
   private record Axes(int top, double maxX, double maxY, String yLabel) {
     double x(double rate) {
-      return LEFT + (WIDTH - LEFT - RIGHT) * rate / (maxX * 1.05);
+      return LEFT + (WIDTH - LEFT - RIGHT) * rate / maxX;
     }
 
     double y(double value) {
