@@ -5,12 +5,20 @@ Each of --shoppers threads is one signed-in account with its own keep-alive conn
 PUT /api/cart/items/{product} then POST /api/orders with a fresh Idempotency-Key and the
 simulated processor's approving test card. Only the POST is timed: it is the checkout (read the
 cart, reserve stock, write the order and its outbox event in one transaction). Prints one JSON
-line: checkouts, checkouts per second, p50/p90/p99 in ms, and failures by status.
+line: checkouts, checkouts per second, p50/p90/p99 in ms, failures by status and problem type, and
+with --pids DIR the CPU per checkout of each process named there (and of PostgreSQL's processes).
+
+A round's quantity differs from the last one's, so the cart always changes and is never refused as
+already ordered; products come from those with stock to spare, and one that sells out is dropped.
+--warmup S runs the rounds for S seconds before the measured ones: a freshly started stack spends
+most of its first minutes compiling (JIT), which is not what a checkout costs.
 
 Usage: bench/checkout_load.py --gateway http://127.0.0.1:8080 [--shoppers 16] [--duration 20]
+                              [--warmup 30] [--pids .storefront/NAME/pids]
 """
 
 import argparse
+import os
 import http.client
 import json
 import random
@@ -34,20 +42,73 @@ def request(conn, method, path, body=None, headers=None):
     return response.status, payload
 
 
-def products(conn, count):
+def products(conn, count, min_stock=20):
     ids, page = [], 1
     while len(ids) < count:
-        status, payload = request(conn, "GET", f"/api/products?size=100&sort=price&page={page}")
+        status, payload = request(conn, "GET", f"/api/products?size=100&sort=-price&page={page}")
         if status != 200:
             sys.exit(f"listing products answered {status}: {payload[:200]!r}")
         items = json.loads(payload)["items"]
         if not items:
             break
-        ids += [p["id"] for p in items if p["stock"] > 0]
+        ids += [p["id"] for p in items if p["stock"] >= min_stock]
         page += 1
     if not ids:
-        sys.exit("no product in stock: seed the demo data first (./storefront seed)")
+        sys.exit(f"no product with {min_stock} or more in stock: seed the demo data (./storefront seed)")
     return ids[:count]
+
+
+def sold_out_products(payload):
+    """The products an insufficient-stock problem names."""
+    try:
+        return json.loads(payload).get("productIds") or []
+    except ValueError:
+        return []
+
+
+def start_over(conn, headers):
+    request(conn, "DELETE", "/api/cart", None, headers)
+
+
+def problem_kind(status, payload):
+    """The status and, for a problem+json answer, the last part of its type."""
+    try:
+        kind = json.loads(payload).get("type", "")
+    except ValueError:
+        kind = ""
+    return f"{status} {kind.rsplit(':', 1)[-1]}".strip()
+
+
+def cpu_ticks(pid_dir):
+    """utime + stime of every process in pid_dir's *.pid files, and of PostgreSQL's."""
+    ticks = {}
+    pids = {}
+    if pid_dir:
+        for name in os.listdir(pid_dir):
+            if name.endswith(".pid"):
+                with open(os.path.join(pid_dir, name)) as f:
+                    pids[name[:-4]] = [f.read().strip()]
+        pids["postgres"] = [p for p in os.listdir("/proc") if p.isdigit() and command(p) == "postgres"]
+    for name, members in pids.items():
+        ticks[name] = sum(process_ticks(p) for p in members)
+    return ticks
+
+
+def command(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def process_ticks(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def sign_in(conn, run_id, n):
@@ -66,7 +127,9 @@ def main():
     parser.add_argument("--gateway", default="http://127.0.0.1:8080")
     parser.add_argument("--shoppers", type=int, default=16)
     parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=0)
     parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--pids", help="a stack's pid directory: report CPU per checkout")
     args = parser.parse_args()
 
     target = urllib.parse.urlsplit(args.gateway)
@@ -76,39 +139,67 @@ def main():
     run_id = uuid.uuid4().hex[:8]
     # Logins are rate limited per client address: sign everyone in before the clock starts.
     auth = [sign_in(setup, run_id, n) for n in range(args.shoppers)]
+    lock = threading.Lock()
 
-    latencies, failures, lock = [], {}, threading.Lock()
-    start = time.monotonic()
-    deadline = start + args.duration
+    def run(seconds):
+        """Every shopper's rounds for `seconds`; the checkouts' latencies and the failures."""
+        latencies, failures = [], {}
+        deadline = time.monotonic() + seconds
 
-    def shopper(headers):
-        conn = connect()
-        rng = random.Random()
-        while time.monotonic() < deadline:
-            product = rng.choice(catalog)
-            status, payload = request(
-                conn, "PUT", f"/api/cart/items/{product}", {"quantity": 1}, headers)
-            if status != 200:
-                with lock:
-                    failures[f"cart {status}"] = failures.get(f"cart {status}", 0) + 1
-                continue
-            checkout = dict(headers, **{"Idempotency-Key": str(uuid.uuid4())})
-            began = time.monotonic()
-            status, payload = request(
-                conn, "POST", "/api/orders", {"paymentToken": APPROVED_CARD}, checkout)
-            took = (time.monotonic() - began) * 1000
+        def fail(what, status, payload):
+            kind = f"{what} {problem_kind(status, payload)}"
             with lock:
-                if status == 201:
-                    latencies.append(took)
-                else:
-                    failures[f"checkout {status}"] = failures.get(f"checkout {status}", 0) + 1
+                failures[kind] = failures.get(kind, 0) + 1
 
-    threads = [threading.Thread(target=shopper, args=(h,)) for h in auth]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        def shopper(headers):
+            conn = connect()
+            rng = random.Random()
+            rounds = 0
+            while time.monotonic() < deadline:
+                rounds += 1
+                with lock:
+                    if not catalog:
+                        return
+                    product = rng.choice(catalog)
+                # 1, 2, 3, 1, ...: the cart always differs from the one ordered last round.
+                quantity = rounds % 3 + 1
+                status, payload = request(
+                    conn, "PUT", f"/api/cart/items/{product}", {"quantity": quantity}, headers)
+                if status != 200:
+                    fail("cart", status, payload)
+                    start_over(conn, headers)
+                    continue
+                checkout = dict(headers, **{"Idempotency-Key": str(uuid.uuid4())})
+                began = time.monotonic()
+                status, payload = request(
+                    conn, "POST", "/api/orders", {"paymentToken": APPROVED_CARD}, checkout)
+                took = (time.monotonic() - began) * 1000
+                if status == 201:
+                    with lock:
+                        latencies.append(took)
+                else:
+                    fail("checkout", status, payload)
+                    # Products that sold out leave the list; the shopper empties the cart.
+                    for sold_out in sold_out_products(payload):
+                        with lock:
+                            if sold_out in catalog:
+                                catalog.remove(sold_out)
+                    start_over(conn, headers)
+
+        threads = [threading.Thread(target=shopper, args=(h,)) for h in auth]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return latencies, failures
+
+    if args.warmup > 0:
+        run(args.warmup)
+    cpu_before = cpu_ticks(args.pids)
+    start = time.monotonic()
+    latencies, failures = run(args.duration)
     elapsed = time.monotonic() - start
+    cpu_after = cpu_ticks(args.pids)
 
     def percentile(p):
         if not latencies:
@@ -116,7 +207,7 @@ def main():
         ordered = sorted(latencies)
         return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))], 1)
 
-    print(json.dumps({
+    result = {
         "checkouts": len(latencies),
         "checkouts_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": percentile(0.50),
@@ -126,7 +217,16 @@ def main():
         "failures": failures,
         "shoppers": args.shoppers,
         "seconds": round(elapsed, 1),
-    }))
+    }
+    if args.pids and latencies:
+        # /proc counts in USER_HZ (100 per second): 10 ms a tick.
+        per_checkout = {
+            name: round((cpu_after.get(name, 0) - ticks) * 10 / len(latencies), 2)
+            for name, ticks in sorted(cpu_before.items())
+        }
+        result["cpu_ms_per_checkout"] = per_checkout
+        result["cpu_ms_per_checkout_total"] = round(sum(per_checkout.values()), 1)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
