@@ -9,7 +9,10 @@
 #   2. bench/checkout_load.py: SHOPPERS signed-in shoppers, each: put a product in the cart, check
 #      out with the approving test card; after WARMUP seconds of the same, not counted:
 #      checkouts/s, p50/p90/p99 of the checkout request, failures by kind, and the CPU per
-#      checkout of every process of the stack and of PostgreSQL (from /proc).
+#      checkout of every process of the stack and of PostgreSQL (from /proc);
+#   3. the saga of the measured window's orders, from the database once it has drained: time from
+#      the checkout to done (order final, feed entry written, e-mail sent) p50/p99, and how long
+#      after the last checkout the last one was done.
 #
 # Usage: bench/checkout.sh [--name STACK] [--shoppers N] [--duration S] [--warmup S] [--scale N]
 # Needs a running stack with the demo data and rate limits above the load, e.g.
@@ -51,6 +54,35 @@ echo "== checkouts through the gateway: $SHOPPERS shoppers, ${DURATION}s after $
 RESULT="$(python3 "$ROOT/bench/checkout_load.py" --gateway "$GATEWAY" --shoppers "$SHOPPERS" \
   --duration "$DURATION" --warmup "$WARMUP" --pids "$STATE/pids")"
 echo "   $RESULT"
+
+echo "== the saga of those orders (waiting up to 180 s for it to drain)"
+read -r FROM TO < <(python3 -c 'import json,sys; w=json.loads(sys.argv[1])["window"]; print(w[0], w[1])' "$RESULT")
+DB=(-d "${PG_DATABASE:-storefront}")
+# Orders placed in the measured window, as alias o.
+WINDOW="o.created_at >= to_timestamp($FROM) AND o.created_at < to_timestamp($TO)"
+for _ in $(seq 1 180); do
+  LEFT="$(psql "${PG[@]}" "${DB[@]}" -tAc "SELECT (SELECT count(*) FROM orders.orders o WHERE $WINDOW AND o.status = 'pending')
+    + (SELECT count(*) FROM notifications.deliveries d JOIN orders.orders o ON o.id = d.order_id
+       WHERE $WINDOW AND d.channel = 'email' AND d.sent_at IS NULL)")"
+  [[ "$LEFT" == 0 ]] && break
+  sleep 1
+done
+SAGA="$(psql "${PG[@]}" "${DB[@]}" -tAF ' ' -c "
+  WITH o AS (SELECT o.id, o.created_at, o.updated_at FROM orders.orders o WHERE $WINDOW AND o.status <> 'pending'),
+  f AS (SELECT order_id, max(created_at) AS at FROM notifications.feed WHERE order_id IN (SELECT id FROM o) GROUP BY order_id),
+  m AS (SELECT order_id, max(sent_at) AS at FROM notifications.deliveries
+        WHERE channel = 'email' AND order_id IN (SELECT id FROM o) GROUP BY order_id),
+  d AS (SELECT o.id, EXTRACT(EPOCH FROM greatest(o.updated_at, f.at, m.at) - o.created_at) AS s,
+               greatest(o.updated_at, f.at, m.at) AS done, f.at IS NOT NULL AND m.at IS NOT NULL AS told
+        FROM o LEFT JOIN f ON f.order_id = o.id LEFT JOIN m ON m.order_id = o.id)
+  SELECT count(*), count(*) FILTER (WHERE NOT told),
+         round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s) * 1000)::numeric),
+         round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s) * 1000)::numeric),
+         round(EXTRACT(EPOCH FROM max(done) - to_timestamp($TO))::numeric, 1)
+  FROM d")"
+read -r DONE UNTOLD P50 P99 DRAIN <<<"$SAGA"
+echo "   $DONE orders final, $UNTOLD without their feed entry or e-mail, $LEFT still open;"
+echo "   checkout to done p50 ${P50:-?} ms, p99 ${P99:-?} ms; the last was done ${DRAIN:-?} s after the last checkout"
 
 python3 - "$TPS" "$RESULT" <<'PY'
 import json, sys

@@ -196,9 +196,9 @@ def main():
     if args.warmup > 0:
         run(args.warmup)
     cpu_before = cpu_ticks(args.pids)
-    start = time.monotonic()
+    start, window_start = time.monotonic(), time.time()
     latencies, failures = run(args.duration)
-    elapsed = time.monotonic() - start
+    elapsed, window_end = time.monotonic() - start, time.time()
     cpu_after = cpu_ticks(args.pids)
 
     def percentile(p):
@@ -217,6 +217,8 @@ def main():
         "failures": failures,
         "shoppers": args.shoppers,
         "seconds": round(elapsed, 1),
+        # The measured window (Unix time), for what follows the checkouts (bench/checkout.sh).
+        "window": [round(window_start, 3), round(window_end, 3)],
     }
     if args.pids and latencies:
         # /proc counts in USER_HZ (100 per second): 10 ms a tick.
