@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,13 +51,16 @@ class FeedApiIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     try {
       if (writer != null) {
         writer.close();
       }
       if (vertx != null) {
-        await(vertx.close());
+        // The service's broker never answers: stopping its consumers waits out the offset commit
+        // (the consumer's 60 s API timeout) and then the consumer's close (30 s), past await's 60
+        // s.
+        vertx.close().toCompletionStage().toCompletableFuture().get(150, TimeUnit.SECONDS);
       }
     } finally {
       if (db != null) {
