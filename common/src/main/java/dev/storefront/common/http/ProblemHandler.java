@@ -59,10 +59,21 @@ public final class ProblemHandler {
       // cheaper than reading a body nobody wants. (An HTTP/2 stream ends on its own.)
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
-    if (busy && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_BUSY);
+    String retryAfter = busy ? RETRY_AFTER_BUSY : retryAfter(problem);
+    if (retryAfter != null && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
     }
     Problems.write(ctx.response(), problem, ctx.request().path());
+  }
+
+  /**
+   * A problem that says when to try again (a {@code retryAfter} extension, in seconds) says it in
+   * {@code Retry-After} too, the header clients and proxies act on.
+   */
+  private static String retryAfter(ProblemException problem) {
+    return problem.extensions().getValue("retryAfter") instanceof Number seconds
+        ? Long.toString(seconds.longValue())
+        : null;
   }
 
   /**

@@ -80,6 +80,17 @@ class ProblemHandlerTest {
               rc.fail(new ConnectException("refused " + SECRET));
             });
     router.get("/problem-future").respond(rc -> Problems.fail(422, "Quantity must be positive"));
+    router
+        .get("/try-later")
+        .handler(
+            rc ->
+                rc.fail(
+                    new ProblemException(
+                        503,
+                        Problems.type("too-busy"),
+                        "Service Unavailable",
+                        "Try again in a moment",
+                        new JsonObject().put("retryAfter", 3))));
     // Refused at once, before any of the body is read.
     router.post("/refuse-unread").handler(rc -> rc.fail(Problems.of(403, "Not for you")));
     router
@@ -291,6 +302,29 @@ class ProblemHandlerTest {
         response -> {
           assertThat(response.statusCode()).isEqualTo(503);
           assertThat(response.getHeader("Retry-After")).isEqualTo("7");
+        });
+  }
+
+  @Test
+  void aProblemThatSaysWhenToRetrySaysItInRetryAfter(VertxTestContext ctx) {
+    expect(
+        ctx,
+        send(HttpMethod.GET, "/try-later", null),
+        response -> {
+          assertThat(response.statusCode()).isEqualTo(503);
+          assertThat(response.getHeader("Retry-After")).isEqualTo("3");
+          assertThat(response.bodyAsJsonObject().getInteger("retryAfter")).isEqualTo(3);
+        });
+  }
+
+  @Test
+  void aProblemWithoutRetryAfterHasNoHeader(VertxTestContext ctx) {
+    expect(
+        ctx,
+        send(HttpMethod.GET, "/conflict", null),
+        response -> {
+          assertThat(response.statusCode()).isEqualTo(409);
+          assertThat(response.getHeader("Retry-After")).isNull();
         });
   }
 

@@ -5,7 +5,6 @@ import dev.storefront.common.security.Caller;
 import dev.storefront.gateway.identity.Account;
 import dev.storefront.gateway.identity.AccountRepository;
 import dev.storefront.gateway.identity.Accounts;
-import dev.storefront.gateway.identity.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -65,7 +64,7 @@ public final class AuthRoutes {
                     .setStatusCode(201)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(account.toJson().encode()))
-        .onFailure(failure -> fail(ctx, failure));
+        .onFailure(ctx::fail);
   }
 
   private void login(RoutingContext ctx) {
@@ -73,7 +72,7 @@ public final class AuthRoutes {
         .compose(c -> accounts.login(c.getString("email"), c.getString("password")))
         .map(account -> tokens.issue(Accounts.caller(account)))
         .onSuccess(token -> sendToken(ctx, token))
-        .onFailure(failure -> fail(ctx, failure));
+        .onFailure(ctx::fail);
   }
 
   private void refresh(RoutingContext ctx) {
@@ -105,17 +104,6 @@ public final class AuthRoutes {
         .map(account -> tokens.issue(Accounts.caller(account)))
         .onSuccess(fresh -> sendToken(ctx, fresh))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * Fails the request with {@code failure}; a sign-in refused because too many are under way says
-   * when to try again ({@code Retry-After}), which the problem handler does not add to a problem.
-   */
-  static void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof PasswordHasher.TooManySignIns busy && !ctx.response().headWritten()) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
-    }
-    ctx.fail(failure);
   }
 
   private Future<Account> current(Caller caller) {

@@ -169,8 +169,8 @@ public final class PasswordHasher {
 
   /**
    * 503 (problem type {@code too-many-sign-ins}): more hashes and checks are pending than {@code
-   * PASSWORD_HASH_QUEUE}. Whoever answers the request sets {@code Retry-After} to {@link
-   * #retryAfterSeconds()}, as the problem handler adds no header to a problem.
+   * PASSWORD_HASH_QUEUE}. Its {@code retryAfter} extension becomes the answer's {@code Retry-After}
+   * in the problem handler.
    */
   public static final class TooManySignIns extends ProblemException {
 
