@@ -220,7 +220,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
         }
       }
     }
-    return peer == null ? "unknown" : peer.hostAddress();
+    return address(peer);
   }
 
   /**
@@ -229,7 +229,10 @@ public final class RateLimiter implements Handler<RoutingContext> {
    * X-Forwarded-For it trusts, above).
    */
   public static String peerAddress(HttpServerRequest request) {
-    SocketAddress peer = request.connection().remoteAddress();
+    return address(request.connection().remoteAddress());
+  }
+
+  private static String address(SocketAddress peer) {
     return peer == null ? "unknown" : peer.hostAddress();
   }
 }
