@@ -78,10 +78,11 @@ public final class LoadCli {
         "    warming up: %s visitors/s for %ds, not counted (--warmup 0 to skip)%n",
         Reports.rate(rate),
         options.warmupSeconds());
-    Path warmDir = dir.resolve("warm-up");
     GatlingRun.run(
-        options.workload(rate, options.warmupSeconds(), warmDir.resolve("journeys.json")),
-        warmDir,
+        options.journeys(),
+        rate,
+        options.warmupSeconds(),
+        dir.resolve("warm-up"),
         dir.resolve("warm-up.log"),
         null);
   }
@@ -102,10 +103,9 @@ public final class LoadCli {
             : options.journeys().rampSeconds() + options.journeys().durationSeconds());
     RunResult result =
         GatlingRun.run(
-            options.workload(
-                options.journeys().rate(),
-                options.journeys().durationSeconds(),
-                runDir.resolve("journeys.json")),
+            options.journeys(),
+            options.journeys().rate(),
+            options.journeys().durationSeconds(),
             runDir,
             null,
             options.stackDir());
@@ -147,14 +147,14 @@ public final class LoadCli {
             options.fromRate(),
             options.factor(),
             options.maxRate(),
-            (rate, index) -> {
-              Path stepDir = searchDir.resolve("step-" + (index + 1));
-              return GatlingRun.run(
-                  options.workload(rate, options.stepSeconds(), stepDir.resolve("journeys.json")),
-                  stepDir,
-                  searchDir.resolve("step-" + (index + 1) + ".log"),
-                  options.stackDir());
-            },
+            (rate, index) ->
+                GatlingRun.run(
+                    options.journeys(),
+                    rate,
+                    options.stepSeconds(),
+                    searchDir.resolve("step-" + (index + 1)),
+                    searchDir.resolve("step-" + (index + 1) + ".log"),
+                    options.stackDir()),
             result -> slos(options, result),
             step -> Reports.printStep(out, step));
     out.println("stopped: " + outcome.stopReason());

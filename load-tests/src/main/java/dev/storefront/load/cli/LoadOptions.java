@@ -83,11 +83,6 @@ public record LoadOptions(
     return Map.copyOf(slos);
   }
 
-  /** The workload of one run at {@code atRate} for {@code seconds} (capacity steps too). */
-  public Workload workload(double atRate, int seconds, Path countsFile) {
-    return journeys.forRun(atRate, seconds, countsFile);
-  }
-
   public static LoadOptions parse(List<String> args) throws UsageException {
     Parser parser = new Parser(args);
     return parser.parse();

@@ -23,12 +23,15 @@ public final class GatlingRun {
   private GatlingRun() {}
 
   /**
-   * Runs {@code workload} with its report under {@code runDir}; the JVM's output goes to this
-   * process's when {@code log} is null, else to {@code log}.
+   * Runs {@code journeys} at {@code rate} for {@code seconds}, with the report and the journeys'
+   * counts under {@code runDir}; the JVM's output goes to this process's when {@code log} is null,
+   * else to {@code log}.
    */
-  public static RunResult run(Workload workload, Path runDir, Path log, Path stackDir)
+  public static RunResult run(
+      Workload journeys, double rate, int seconds, Path runDir, Path log, Path stackDir)
       throws IOException, InterruptedException {
     Files.createDirectories(runDir);
+    Workload workload = journeys.forRun(rate, seconds, runDir.resolve("journeys.json"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");

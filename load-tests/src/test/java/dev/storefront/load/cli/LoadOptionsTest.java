@@ -149,7 +149,7 @@ class LoadOptionsTest {
 
     assertThat(options.journeys().closed()).isTrue();
     assertThat(options.journeys().users()).isEqualTo(40);
-    Workload workload = options.workload(10, 30, Path.of("counts.json"));
+    Workload workload = options.journeys().forRun(10, 30, Path.of("counts.json"));
     assertThat(workload.closed()).isTrue();
     assertThat(workload.users()).isEqualTo(40);
   }
@@ -190,7 +190,7 @@ class LoadOptionsTest {
   void aCapacityStepsWorkloadTakesItsRateAndLength() throws UsageException {
     LoadOptions options = parse("capacity", "shop", "--think", "0.5");
 
-    Workload workload = options.workload(42, 20, Path.of("step-1/journeys.json"));
+    Workload workload = options.journeys().forRun(42, 20, Path.of("step-1/journeys.json"));
 
     assertThat(workload.profile()).isEqualTo("shop");
     assertThat(workload.rate()).isEqualTo(42.0);
