@@ -18,8 +18,11 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +39,14 @@ import org.slf4j.LoggerFactory;
  * Reads events from Kafka and hands them to an {@link EventHandler}, at least once.
  *
  * <p>The consumer group is {@link KafkaConfig#groupId()} (the service's name), so the instances of
- * a service share the partitions. One poll at a time: the records of each partition are handled one
- * after another in offset order (partitions side by side), and the next poll only happens once they
- * all are. An offset is committed only after its record was handled or dead-lettered, before the
- * next poll, so a restart or a rebalance redelivers exactly what was not finished.
+ * a service share the partitions. One poll at a time: the records of one key (an order) are handled
+ * one after another in offset order, different keys side by side, at most {@code maxInFlight} at
+ * once, and the next poll only happens once they all are. Keys run side by side because a handler
+ * may wait on the network (the card processor), and one slow order must not hold up the others of
+ * its partition. A partition's offset is committed up to its first record not yet handled or
+ * dead-lettered, before the next poll, so a restart or a rebalance redelivers everything that was
+ * not finished (and perhaps some later records of other keys, which the handlers' idempotence
+ * absorbs).
  *
  * <p>A failed handler is retried after {@code retryBase}, doubling up to {@code retryCap}, for
  * {@code maxAttempts} attempts in all; then the record goes to {@code <topic>.dlq} unchanged, with
@@ -67,14 +74,16 @@ public final class EventConsumer {
    * Retry and polling settings. From the environment: EVENTS_MAX_ATTEMPTS (5), EVENTS_RETRY_BASE_MS
    * (200), EVENTS_RETRY_CAP_MS (5000), EVENTS_HANDLER_TIMEOUT_MS (30000: an attempt that has not
    * finished by then counts as failed), EVENTS_POLL_TIMEOUT_MS (500: how long one poll waits for
-   * records, and so how long a stop may wait for the poll in flight).
+   * records, and so how long a stop may wait for the poll in flight), EVENTS_MAX_IN_FLIGHT (64: how
+   * many records of different keys are handled at once).
    */
   public record Options(
       int maxAttempts,
       Duration retryBase,
       Duration retryCap,
       Duration handlerTimeout,
-      Duration pollTimeout) {
+      Duration pollTimeout,
+      int maxInFlight) {
 
     public Options {
       if (maxAttempts < 1) {
@@ -82,6 +91,9 @@ public final class EventConsumer {
       }
       if (retryBase.isNegative() || retryCap.compareTo(retryBase) < 0) {
         throw new IllegalArgumentException("retryBase must be between 0 and retryCap");
+      }
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1");
       }
     }
 
@@ -95,19 +107,24 @@ public final class EventConsumer {
           env.millis("EVENTS_RETRY_BASE_MS", 200),
           env.millis("EVENTS_RETRY_CAP_MS", 5_000),
           env.millis("EVENTS_HANDLER_TIMEOUT_MS", 30_000),
-          env.millis("EVENTS_POLL_TIMEOUT_MS", 500));
+          env.millis("EVENTS_POLL_TIMEOUT_MS", 500),
+          env.positive("EVENTS_MAX_IN_FLIGHT", 64));
     }
 
     public Options withMaxAttempts(int value) {
-      return new Options(value, retryBase, retryCap, handlerTimeout, pollTimeout);
+      return new Options(value, retryBase, retryCap, handlerTimeout, pollTimeout, maxInFlight);
     }
 
     public Options withRetry(Duration base, Duration cap) {
-      return new Options(maxAttempts, base, cap, handlerTimeout, pollTimeout);
+      return new Options(maxAttempts, base, cap, handlerTimeout, pollTimeout, maxInFlight);
     }
 
     public Options withHandlerTimeout(Duration value) {
-      return new Options(maxAttempts, retryBase, retryCap, value, pollTimeout);
+      return new Options(maxAttempts, retryBase, retryCap, value, pollTimeout, maxInFlight);
+    }
+
+    public Options withMaxInFlight(int value) {
+      return new Options(maxAttempts, retryBase, retryCap, handlerTimeout, pollTimeout, value);
     }
 
     /** The wait before attempt {@code attempt + 1}: base, 2 base, 4 base ... capped. */
@@ -320,27 +337,75 @@ public final class EventConsumer {
       return Future.succeededFuture();
     }
     ConsumerRecords<Buffer, Buffer> records = polled.records();
-    List<Future<Void>> partitions = new ArrayList<>();
+    Deque<KeyRun> runs = new ArrayDeque<>();
     for (org.apache.kafka.common.TopicPartition partition : records.partitions()) {
-      partitions.add(handleInOrder(records.records(partition), 0));
+      Progress progress = new Progress(partition, records.records(partition));
+      Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+      for (int i = 0; i < progress.records.size(); i++) {
+        Buffer key = progress.records.get(i).key();
+        byKey.computeIfAbsent(key == null ? null : key.toString(), k -> new ArrayList<>()).add(i);
+      }
+      byKey.values().forEach(indexes -> runs.add(new KeyRun(progress, indexes)));
     }
-    // A partition left behind by a stop is not an error of the loop.
-    return Future.join(partitions).transform(ar -> Future.succeededFuture());
+    List<Future<Void>> workers = new ArrayList<>();
+    for (int w = Math.min(options.maxInFlight(), runs.size()); w > 0; w--) {
+      workers.add(work(runs));
+    }
+    return Future.join(workers).mapEmpty();
   }
 
-  private Future<Void> handleInOrder(List<ConsumerRecord<Buffer, Buffer>> records, int index) {
-    if (index == records.size()) {
+  /** Takes one key's records after another off {@code runs} until none are left. */
+  private Future<Void> work(Deque<KeyRun> runs) {
+    KeyRun run = runs.poll();
+    if (run == null) {
       return Future.succeededFuture();
     }
-    ConsumerRecord<Buffer, Buffer> record = records.get(index);
-    return handleOne(record)
+    // A key left behind by a stop is not an error of the loop: its records stay uncommitted.
+    return handleInOrder(run, 0).transform(ar -> work(runs));
+  }
+
+  private Future<Void> handleInOrder(KeyRun run, int n) {
+    if (n == run.indexes().size()) {
+      return Future.succeededFuture();
+    }
+    int index = run.indexes().get(n);
+    return handleOne(run.progress().records.get(index))
         .compose(
             done -> {
-              uncommitted.put(
-                  new TopicPartition(record.topic(), record.partition()),
-                  new OffsetAndMetadata(record.offset() + 1, ""));
-              return handleInOrder(records, index + 1);
+              run.progress().handled(index);
+              return handleInOrder(run, n + 1);
             });
+  }
+
+  /** The records of one key in one partition, by their index in the partition's polled list. */
+  private record KeyRun(Progress progress, List<Integer> indexes) {}
+
+  /** Which of a partition's polled records are done; commits the offset past the done prefix. */
+  private final class Progress {
+    private final TopicPartition partition;
+    private final List<ConsumerRecord<Buffer, Buffer>> records;
+    private final boolean[] done;
+    private int firstNotDone;
+
+    Progress(
+        org.apache.kafka.common.TopicPartition partition,
+        List<ConsumerRecord<Buffer, Buffer>> records) {
+      this.partition = new TopicPartition(partition.topic(), partition.partition());
+      this.records = records;
+      this.done = new boolean[records.size()];
+    }
+
+    void handled(int index) {
+      done[index] = true;
+      int before = firstNotDone;
+      while (firstNotDone < done.length && done[firstNotDone]) {
+        firstNotDone++;
+      }
+      if (firstNotDone > before) {
+        long next = records.get(firstNotDone - 1).offset() + 1;
+        uncommitted.put(partition, new OffsetAndMetadata(next, ""));
+      }
+    }
   }
 
   private Future<Void> handleOne(ConsumerRecord<Buffer, Buffer> record) {

@@ -160,6 +160,9 @@ public final class OutboxRelay {
   private final DoubleAdder lagSeconds = new DoubleAdder();
 
   private boolean stopping;
+  private boolean roundRunning;
+  private boolean wokenDuringRound;
+  private Runnable unsubscribe = () -> {};
   private long timer = -1;
   private long metricsTimer = -1;
   private long purgeTimer = -1;
@@ -217,6 +220,7 @@ public final class OutboxRelay {
   }
 
   private void begin() {
+    unsubscribe = Outbox.wakeOnCommit(() -> context.runOnContext(v -> wake()));
     schedule(0);
     measure();
     metricsTimer = vertx.setPeriodic(options.metricsInterval().toMillis(), id -> measure());
@@ -237,6 +241,7 @@ public final class OutboxRelay {
           stopped = Promise.promise();
           stopped.future().onComplete(done);
           stopping = true;
+          unsubscribe.run();
           vertx.cancelTimer(timer);
           vertx.cancelTimer(metricsTimer);
           vertx.cancelTimer(purgeTimer);
@@ -265,10 +270,28 @@ public final class OutboxRelay {
     }
   }
 
+  /**
+   * A new row was committed here: a round starts now if the relay was waiting for its poll, or
+   * right after the one running. While it backs off from a failure, it keeps waiting.
+   */
+  private void wake() {
+    if (stopping || consecutiveFailures > 0) {
+      return;
+    }
+    if (roundRunning) {
+      wokenDuringRound = true;
+    } else if (vertx.cancelTimer(timer)) {
+      timer = -1;
+      round();
+    }
+  }
+
   private void round() {
     if (stopping) {
       return;
     }
+    roundRunning = true;
+    wokenDuringRound = false;
     Future<Round> round =
         pool.preparedQuery(ANY_PENDING)
             .execute()
@@ -280,6 +303,7 @@ public final class OutboxRelay {
     inFlight = round;
     round.onComplete(
         ar -> {
+          roundRunning = false;
           if (ar.failed()) {
             failed("the database", ar.cause());
             schedule(backoff());
@@ -293,8 +317,8 @@ public final class OutboxRelay {
             schedule(backoff());
           } else {
             recovered();
-            boolean full = result.rows() == options.batchSize();
-            schedule(full ? 0 : options.pollInterval().toMillis());
+            boolean more = result.rows() == options.batchSize() || wokenDuringRound;
+            schedule(more ? 0 : options.pollInterval().toMillis());
           }
         });
   }

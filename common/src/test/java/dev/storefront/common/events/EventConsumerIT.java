@@ -82,33 +82,38 @@ class EventConsumerIT {
 
   @Test
   @Order(1)
-  void eachPartitionIsHandledInOrderAndWhatWasHandledIsCommitted() throws Exception {
+  void eachKeyIsHandledInOrderKeysSideBySideAndWhatWasHandledIsCommitted() throws Exception {
     String topic = newTopic();
     KafkaConfig config = config("group-" + UUID.randomUUID());
     Map<String, List<UUID>> handled = new ConcurrentHashMap<>();
+    Map<String, Boolean> keyBusy = new ConcurrentHashMap<>();
     AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostInFlight = new AtomicInteger();
     List<String> overlaps = new CopyOnWriteArrayList<>();
     EventHandler handler =
         event -> {
-          if (inFlight.incrementAndGet() > 3) {
-            overlaps.add(event.orderId().toString());
+          String key = event.orderId().toString();
+          if (keyBusy.put(key, true) != null) {
+            overlaps.add(key);
           }
+          mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
           Promise<Void> done = Promise.promise();
-          // Handlers finish at different times; order must hold regardless.
+          // Handlers finish at different times; each key's order must hold regardless.
           vertx.setTimer(
-              1 + ThreadLocalRandom.current().nextInt(5),
+              20 + ThreadLocalRandom.current().nextInt(20),
               id -> {
                 handled
-                    .computeIfAbsent(event.orderId().toString(), k -> new CopyOnWriteArrayList<>())
+                    .computeIfAbsent(key, k -> new CopyOnWriteArrayList<>())
                     .add(event.eventId());
                 inFlight.decrementAndGet();
+                keyBusy.remove(key);
                 done.complete();
               });
           return done.future();
         };
     Map<String, List<UUID>> sent = new LinkedHashMap<>();
     for (int round = 0; round < 6; round++) {
-      for (int k = 0; k < 5; k++) {
+      for (int k = 0; k < 8; k++) {
         String key = new UUID(0, k).toString();
         EventEnvelope event = event("OrderConfirmed", key);
         await(send(topic, key, event.toJson().encode()));
@@ -119,17 +124,18 @@ class EventConsumerIT {
     EventConsumer consumer =
         await(EventConsumer.start(vertx, config, List.of(topic), handler, options()));
     try {
-      eventually(WAIT, () -> total(handled) == 30, () -> "handled " + handled);
-      eventually(WAIT, () -> committed(config.groupId(), topic) == 30, () -> "not committed");
+      eventually(WAIT, () -> total(handled) == 48, () -> "handled " + handled);
+      eventually(WAIT, () -> committed(config.groupId(), topic) == 48, () -> "not committed");
       assertThat(handled).isEqualTo(sent);
-      // At most one record per partition at a time: three partitions.
-      assertThat(overlaps).isEmpty();
+      assertThat(overlaps).as("keys handled twice at once").isEmpty();
+      // Eight keys on three partitions: more keys at once than there are partitions.
+      assertThat(mostInFlight.get()).isGreaterThan(3);
       String scrape = ((PrometheusMeterRegistry) Metrics.registry()).scrape();
       assertThat(scrape)
           .containsPattern(
               "storefront_events_consumed_total\\{outcome=\"handled\",topic=\""
                   + topic.replace(".", "\\.")
-                  + "\",type=\"OrderConfirmed\"} 30");
+                  + "\",type=\"OrderConfirmed\"} 48");
     } finally {
       await(consumer.stop());
     }
@@ -305,6 +311,72 @@ class EventConsumerIT {
       assertThat(secondHandled)
           .containsExactly(
               events.get(2).eventId(), events.get(3).eventId(), events.get(4).eventId());
+    } finally {
+      await(second.stop());
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aStuckKeyHoldsBackItsPartitionsCommitButNotTheOtherKeys() throws Exception {
+    String topic = newTopic();
+    KafkaConfig config = config("group-" + UUID.randomUUID());
+    String slow = UUID.randomUUID().toString();
+    String fast = UUID.randomUUID().toString();
+    // One partition, keys interleaved: slow-0, fast-0, slow-1 (stuck), fast-1, slow-2.
+    List<EventEnvelope> events = new ArrayList<>();
+    for (String key : List.of(slow, fast, slow, fast, slow)) {
+      EventEnvelope event = event("OrderConfirmed", key);
+      events.add(event);
+      await(
+          producer.send(KafkaProducerRecord.create(topic, key, event.toJson().encode(), null, 0)));
+    }
+    UUID stuck = events.get(2).eventId();
+    List<UUID> firstHandled = new CopyOnWriteArrayList<>();
+    EventConsumer first =
+        await(
+            EventConsumer.start(
+                vertx,
+                config,
+                List.of(topic),
+                event -> {
+                  if (event.eventId().equals(stuck)) {
+                    return Future.failedFuture(new IllegalStateException("not yet"));
+                  }
+                  firstHandled.add(event.eventId());
+                  return Future.succeededFuture();
+                },
+                options()
+                    .withMaxAttempts(1_000)
+                    .withRetry(Duration.ofMillis(100), Duration.ofMillis(100))));
+    eventually(WAIT, () -> firstHandled.size() >= 3, () -> "handled " + firstHandled);
+    await(first.stop());
+    assertThat(firstHandled)
+        .containsExactlyInAnyOrder(
+            events.get(0).eventId(), events.get(1).eventId(), events.get(3).eventId());
+    // Past slow-0 and fast-0 only: slow-1 was never handled.
+    assertThat(committed(config.groupId(), topic)).isEqualTo(2);
+
+    List<UUID> secondHandled = new CopyOnWriteArrayList<>();
+    EventConsumer second =
+        await(
+            EventConsumer.start(
+                vertx,
+                config,
+                List.of(topic),
+                event -> {
+                  secondHandled.add(event.eventId());
+                  return Future.succeededFuture();
+                },
+                options()));
+    try {
+      eventually(WAIT, () -> secondHandled.size() >= 3, () -> "handled " + secondHandled);
+      eventually(WAIT, () -> committed(config.groupId(), topic) == 5, () -> "not committed");
+      assertThat(secondHandled)
+          .containsExactlyInAnyOrder(
+              events.get(2).eventId(), events.get(3).eventId(), events.get(4).eventId());
+      assertThat(secondHandled.indexOf(events.get(2).eventId()))
+          .isLessThan(secondHandled.indexOf(events.get(4).eventId()));
     } finally {
       await(second.stop());
     }

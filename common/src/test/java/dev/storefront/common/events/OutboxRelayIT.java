@@ -58,6 +58,7 @@ class OutboxRelayIT {
       """;
 
   private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Duration ONE_HOUR = Duration.ofHours(1);
 
   @TempDir static Path dataDir;
 
@@ -140,6 +141,26 @@ class OutboxRelayIT {
                   + total)
           .contains("storefront_outbox_pending{")
           .contains("storefront_outbox_lag_seconds{");
+    } finally {
+      await(relay.stop());
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aCommitWakesTheRelayWithoutWaitingForItsPoll() throws Exception {
+    String topic = newTopic();
+    OutboxRelay relay =
+        await(OutboxRelay.start(vertx, pool, kafka, fastOptions().withPollInterval(ONE_HOUR)));
+    try (TopicReader reader = TopicReader.start(vertx, broker.bootstrapServers(), topic)) {
+      // The relay's first round has looked and found nothing; its next poll is an hour away.
+      eventually(WAIT, () -> unpublished() == 0, () -> "unpublished rows remain");
+      Thread.sleep(500);
+      Map<String, List<UUID>> appended = new LinkedHashMap<>();
+      appendInTransactions(topic, keys(2), 2, 1, appended);
+
+      reader.awaitDistinct(4, Duration.ofSeconds(20));
+      assertThat(reader.firstSeenByKey()).isEqualTo(appended);
     } finally {
       await(relay.stop());
     }
