@@ -4,7 +4,7 @@
 # the catalog, write the order with its outbox event, then payment and confirmation through
 # Kafka), so the ratio says how close the saga's synchronous part comes to the database's limit.
 #
-#   1. pgbench -i -s SCALE into a scratch database, then pgbench -c CLIENTS -j 2 -T DURATION -M
+#   1. pgbench -i -s SCALE into a scratch database, then pgbench -c 16 -j 2 -T DURATION -M
 #      prepared (TPC-B like): transactions/s and latency;
 #   2. bench/checkout_load.py: SHOPPERS signed-in shoppers, each: put a product in the cart, check
 #      out with the approving test card; after WARMUP seconds of the same, not counted:
@@ -12,20 +12,24 @@
 #      checkout of every process of the stack and of PostgreSQL (from /proc);
 #   3. the saga of the measured window's orders, from the database once it has drained: time from
 #      the checkout to done (order final, feed entry written, e-mail sent) p50/p99, and how long
-#      after the last checkout the last one was done.
+#      after the last checkout the last one was done, and the same hop by hop (bench/saga_hops.sql).
 #
-# Usage: bench/checkout.sh [--name STACK] [--shoppers N] [--duration S] [--warmup S] [--scale N]
+# Usage: bench/checkout.sh [--name STACK] [--shoppers N] [--rate R] [--duration S] [--warmup S]
+#                         [--scale N]
+# --rate R: an open model, R checkouts started a second by a pool of SHOPPERS accounts (give it
+# enough: R times the checkout's latency, with room); without it, SHOPPERS loop (closed model).
 # Needs a running stack with the demo data and rate limits above the load, e.g.
 #   RATE_LIMITS='/api/auth=1000/1s;/api=1000000/1s' ./storefront up
 # PG_HOST/PG_PORT/PG_ADMIN_USER name the PostgreSQL server (127.0.0.1:5432, postgres).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME=storefront SHOPPERS=16 DURATION=20 WARMUP=60 SCALE=10
+NAME=storefront SHOPPERS=16 DURATION=20 WARMUP=60 SCALE=10 RATE=
 while (($#)); do
   case "$1" in
     --name) NAME="$2"; shift 2 ;;
     --shoppers) SHOPPERS="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --scale) SCALE="$2"; shift 2 ;;
@@ -43,16 +47,16 @@ command -v pgbench >/dev/null || { echo "pgbench is needed (Debian: postgresql-c
 trap 'dropdb "${PG[@]}" --if-exists "$SCRATCH" >/dev/null 2>&1 || true' EXIT
 createdb "${PG[@]}" "$SCRATCH"
 
-echo "== pgbench TPC-B: scale $SCALE, $SHOPPERS clients, ${DURATION}s"
+echo "== pgbench TPC-B: scale $SCALE, 16 clients, ${DURATION}s"
 pgbench "${PG[@]}" -q -i -s "$SCALE" "$SCRATCH" >/dev/null 2>&1
-PGBENCH_OUT="$(pgbench "${PG[@]}" -c "$SHOPPERS" -j 2 -T "$DURATION" -M prepared "$SCRATCH" 2>&1)"
+PGBENCH_OUT="$(pgbench "${PG[@]}" -c 16 -j 2 -T "$DURATION" -M prepared "$SCRATCH" 2>&1)"
 TPS="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$PGBENCH_OUT" | head -1)"
 LATENCY="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$PGBENCH_OUT")"
 echo "   $TPS transactions/s, latency average $LATENCY ms"
 
-echo "== checkouts through the gateway: $SHOPPERS shoppers, ${DURATION}s after ${WARMUP}s of warm-up"
+echo "== checkouts through the gateway: $SHOPPERS shoppers${RATE:+ at $RATE/s}, ${DURATION}s after ${WARMUP}s of warm-up"
 RESULT="$(python3 "$ROOT/bench/checkout_load.py" --gateway "$GATEWAY" --shoppers "$SHOPPERS" \
-  --duration "$DURATION" --warmup "$WARMUP" --pids "$STATE/pids")"
+  ${RATE:+--rate "$RATE"} --duration "$DURATION" --warmup "$WARMUP" --pids "$STATE/pids")"
 echo "   $RESULT"
 
 echo "== the saga of those orders (waiting up to 180 s for it to drain)"
@@ -83,6 +87,8 @@ SAGA="$(psql "${PG[@]}" "${DB[@]}" -tAF ' ' -c "
 read -r DONE UNTOLD P50 P99 DRAIN <<<"$SAGA"
 echo "   $DONE orders final, $UNTOLD without their feed entry or e-mail, $LEFT still open;"
 echo "   checkout to done p50 ${P50:-?} ms, p99 ${P99:-?} ms; the last was done ${DRAIN:-?} s after the last checkout"
+echo "   hop by hop:"
+psql "${PG[@]}" "${DB[@]}" -q -v from="$FROM" -v to="$TO" -f "$ROOT/bench/saga_hops.sql" | sed 's/^/   /'
 
 python3 - "$TPS" "$RESULT" <<'PY'
 import json, sys

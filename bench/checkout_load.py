@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Checkout load through the gateway: shoppers sign in, put a product in the cart, check out.
 
-Each of --shoppers threads is one signed-in account with its own keep-alive connection. A round is
+Each of --shoppers threads is one signed-in account with its own keep-alive connection. Closed
+model by default: each shopper starts its next round when the last one ends. With --rate R, an open
+model: rounds arrive at R a second (Poisson) whatever the answers' speed, each taken by a free
+shopper (an arrival that waited over 100 ms for one counts as a failure, "arrival late"). A round is
 PUT /api/cart/items/{product} then POST /api/orders with a fresh Idempotency-Key and the
 simulated processor's approving test card. Only the POST is timed: it is the checkout (read the
 cart, reserve stock, write the order and its outbox event in one transaction). Prints one JSON
@@ -13,12 +16,13 @@ already ordered; products come from those with stock to spare, and one that sell
 --warmup S runs the rounds for S seconds before the measured ones: a freshly started stack spends
 most of its first minutes compiling (JIT), which is not what a checkout costs.
 
-Usage: bench/checkout_load.py --gateway http://127.0.0.1:8080 [--shoppers 16] [--duration 20]
+Usage: bench/checkout_load.py --gateway http://127.0.0.1:8080 [--shoppers 16] [--rate R] [--duration 20]
                               [--warmup 30] [--pids .storefront/NAME/pids]
 """
 
 import argparse
 import os
+import queue
 import http.client
 import json
 import random
@@ -126,6 +130,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gateway", default="http://127.0.0.1:8080")
     parser.add_argument("--shoppers", type=int, default=16)
+    parser.add_argument("--rate", type=float, help="open model: checkouts started per second")
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=0)
     parser.add_argument("--products", type=int, default=2000)
@@ -151,42 +156,70 @@ def main():
             with lock:
                 failures[kind] = failures.get(kind, 0) + 1
 
-        def shopper(headers):
-            conn = connect()
-            rng = random.Random()
-            rounds = 0
+        def one_round(conn, rng, headers, rounds):
+            """Put a product in the cart and check out; False once nothing is left to buy."""
+            with lock:
+                if not catalog:
+                    return False
+                product = rng.choice(catalog)
+            # 1, 2, 3, 1, ...: the cart always differs from the one ordered last round.
+            quantity = rounds % 3 + 1
+            status, payload = request(
+                conn, "PUT", f"/api/cart/items/{product}", {"quantity": quantity}, headers)
+            if status != 200:
+                fail("cart", status, payload)
+                start_over(conn, headers)
+                return True
+            checkout = dict(headers, **{"Idempotency-Key": str(uuid.uuid4())})
+            began = time.monotonic()
+            status, payload = request(
+                conn, "POST", "/api/orders", {"paymentToken": APPROVED_CARD}, checkout)
+            took = (time.monotonic() - began) * 1000
+            if status == 201:
+                with lock:
+                    latencies.append(took)
+            else:
+                fail("checkout", status, payload)
+                # Products that sold out leave the list; the shopper empties the cart.
+                for sold_out in sold_out_products(payload):
+                    with lock:
+                        if sold_out in catalog:
+                            catalog.remove(sold_out)
+                start_over(conn, headers)
+            return True
+
+        def closed_shopper(headers):
+            conn, rng, rounds = connect(), random.Random(), 0
             while time.monotonic() < deadline:
                 rounds += 1
-                with lock:
-                    if not catalog:
-                        return
-                    product = rng.choice(catalog)
-                # 1, 2, 3, 1, ...: the cart always differs from the one ordered last round.
-                quantity = rounds % 3 + 1
-                status, payload = request(
-                    conn, "PUT", f"/api/cart/items/{product}", {"quantity": quantity}, headers)
-                if status != 200:
-                    fail("cart", status, payload)
-                    start_over(conn, headers)
-                    continue
-                checkout = dict(headers, **{"Idempotency-Key": str(uuid.uuid4())})
-                began = time.monotonic()
-                status, payload = request(
-                    conn, "POST", "/api/orders", {"paymentToken": APPROVED_CARD}, checkout)
-                took = (time.monotonic() - began) * 1000
-                if status == 201:
-                    with lock:
-                        latencies.append(took)
-                else:
-                    fail("checkout", status, payload)
-                    # Products that sold out leave the list; the shopper empties the cart.
-                    for sold_out in sold_out_products(payload):
-                        with lock:
-                            if sold_out in catalog:
-                                catalog.remove(sold_out)
-                    start_over(conn, headers)
+                if not one_round(conn, rng, headers, rounds):
+                    return
 
+        # Open model: arrivals at --rate a second (Poisson), each served by a free shopper.
+        arrivals = queue.Queue()
+
+        def open_shopper(headers):
+            conn, rng, rounds = connect(), random.Random(), 0
+            while (due := arrivals.get()) is not None:
+                if time.monotonic() - due > 0.1:
+                    with lock:
+                        failures["arrival late"] = failures.get("arrival late", 0) + 1
+                rounds += 1
+                one_round(conn, rng, headers, rounds)
+
+        def schedule_arrivals():
+            rng, at = random.Random(), time.monotonic()
+            while at < deadline:
+                time.sleep(max(0.0, at - time.monotonic()))
+                arrivals.put(at)
+                at += rng.expovariate(args.rate)
+            for _ in auth:
+                arrivals.put(None)
+
+        shopper = open_shopper if args.rate else closed_shopper
         threads = [threading.Thread(target=shopper, args=(h,)) for h in auth]
+        if args.rate:
+            threads.append(threading.Thread(target=schedule_arrivals))
         for t in threads:
             t.start()
         for t in threads:
@@ -216,6 +249,7 @@ def main():
         "mean_ms": round(statistics.mean(latencies), 1) if latencies else None,
         "failures": failures,
         "shoppers": args.shoppers,
+        "rate": args.rate,
         "seconds": round(elapsed, 1),
         # The measured window (Unix time), for what follows the checkouts (bench/checkout.sh).
         "window": [round(window_start, 3), round(window_end, 3)],
