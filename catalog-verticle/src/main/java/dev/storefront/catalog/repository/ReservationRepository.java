@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -39,7 +40,7 @@ public class ReservationRepository {
 
   private static final String INSERT =
       "INSERT INTO stock_reservations (order_id, status) VALUES ($1, 'reserved')"
-          + " ON CONFLICT (order_id) DO NOTHING RETURNING order_id";
+          + " ON CONFLICT (order_id) DO NOTHING RETURNING created_at, updated_at";
   private static final String LOCK_PRODUCTS =
       "SELECT id, stock FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE";
   private static final String TAKE_STOCK =
@@ -56,10 +57,10 @@ public class ReservationRepository {
           + " ORDER BY product_id";
   private static final String COMMIT =
       "UPDATE stock_reservations SET status = 'committed', updated_at = now()"
-          + " WHERE order_id = $1 AND status = 'reserved' RETURNING order_id";
+          + " WHERE order_id = $1 AND status = 'reserved' RETURNING status, created_at, updated_at";
   private static final String RELEASE =
       "UPDATE stock_reservations SET status = 'released', updated_at = now()"
-          + " WHERE order_id = $1 AND status = 'reserved' RETURNING order_id";
+          + " WHERE order_id = $1 AND status = 'reserved' RETURNING status, created_at, updated_at";
   private static final String LOCK_RESERVED_PRODUCTS =
       "SELECT p.id FROM products p JOIN stock_reservation_items i ON i.product_id = p.id"
           + " WHERE i.order_id = $1 ORDER BY p.id FOR UPDATE OF p";
@@ -92,6 +93,8 @@ public class ReservationRepository {
     List<Item> sorted = items.stream().sorted(Comparator.comparing(Item::productId)).toList();
     UUID[] ids = sorted.stream().map(Item::productId).toArray(UUID[]::new);
     Integer[] quantities = sorted.stream().map(Item::quantity).toArray(Integer[]::new);
+    List<Item> inIdOrder =
+        items.stream().sorted(Comparator.comparing(item -> item.productId().toString())).toList();
     return pool.withTransaction(
         conn ->
             // A concurrent call for the same order waits here until the first one ends.
@@ -132,8 +135,9 @@ public class ReservationRepository {
                                             .addArrayOfUUID(ids)
                                             .addArrayOfInteger(quantities));
                               })
-                          .compose(v -> find(conn, orderId))
-                          .map(created -> new Outcome(created.get(), true));
+                          // What was just written, without reading it back (items in the
+                          // database's order of ids, as a read would give them).
+                          .map(v -> new Outcome(reservation(orderId, inserted, inIdOrder), true));
                     }));
   }
 
@@ -150,7 +154,8 @@ public class ReservationRepository {
             rows ->
                 rows.size() == 0
                     ? alreadyIn(conn, orderId, Status.COMMITTED)
-                    : find(conn, orderId).map(r -> new Outcome(r.get(), true)));
+                    : items(conn, orderId)
+                        .map(items -> new Outcome(reservation(orderId, rows, items), true)));
   }
 
   /** Puts the reserved units back in stock. Repeating it is harmless; a committed one is a 409. */
@@ -170,8 +175,8 @@ public class ReservationRepository {
               return conn.preparedQuery(LOCK_RESERVED_PRODUCTS)
                   .execute(Tuple.of(orderId))
                   .compose(locked -> conn.preparedQuery(RETURN_STOCK).execute(Tuple.of(orderId)))
-                  .compose(v -> find(conn, orderId))
-                  .map(r -> new Outcome(r.get(), true));
+                  .compose(v -> items(conn, orderId))
+                  .map(items -> new Outcome(reservation(orderId, rows, items), true));
             });
   }
 
@@ -271,29 +276,38 @@ public class ReservationRepository {
   }
 
   private static Future<Optional<Reservation>> find(SqlClient client, UUID orderId) {
-    Future<io.vertx.sqlclient.RowSet<Row>> head =
-        client.preparedQuery(FIND).execute(Tuple.of(orderId));
-    Future<io.vertx.sqlclient.RowSet<Row>> items =
-        client.preparedQuery(FIND_ITEMS).execute(Tuple.of(orderId));
+    Future<RowSet<Row>> head = client.preparedQuery(FIND).execute(Tuple.of(orderId));
+    Future<List<Item>> items = items(client, orderId);
     return Future.all(head, items)
         .map(
-            all -> {
-              if (head.result().size() == 0) {
-                return Optional.empty();
-              }
-              Row row = head.result().iterator().next();
+            all ->
+                head.result().size() == 0
+                    ? Optional.empty()
+                    : Optional.of(reservation(orderId, head.result(), items.result())));
+  }
+
+  private static Future<List<Item>> items(SqlClient client, UUID orderId) {
+    return client
+        .preparedQuery(FIND_ITEMS)
+        .execute(Tuple.of(orderId))
+        .map(
+            rows -> {
               List<Item> list = new ArrayList<>();
-              items
-                  .result()
-                  .forEach(
-                      r -> list.add(new Item(r.getUUID("product_id"), r.getInteger("quantity"))));
-              return Optional.of(
-                  new Reservation(
-                      orderId,
-                      Status.ofDb(row.getString("status")),
-                      list,
-                      row.getOffsetDateTime("created_at"),
-                      row.getOffsetDateTime("updated_at")));
+              rows.forEach(
+                  r -> list.add(new Item(r.getUUID("product_id"), r.getInteger("quantity"))));
+              return list;
             });
+  }
+
+  /** The reservation from a row of its head (status, when absent: reserved) and its items. */
+  private static Reservation reservation(UUID orderId, RowSet<Row> head, List<Item> items) {
+    Row row = head.iterator().next();
+    String status = row.getColumnIndex("status") < 0 ? "reserved" : row.getString("status");
+    return new Reservation(
+        orderId,
+        Status.ofDb(status),
+        items,
+        row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("updated_at"));
   }
 }

@@ -64,23 +64,6 @@ public class ReservationService {
     return counted("reserve", "reserved", reservations.reserve(orderId, items));
   }
 
-  /** Why {@code items} cannot be a reservation, or null. */
-  private static String invalid(List<Item> items) {
-    if (items.isEmpty() || items.size() > MAX_ITEMS) {
-      return "A reservation holds between 1 and " + MAX_ITEMS + " items";
-    }
-    Set<UUID> seen = new HashSet<>();
-    for (Item item : items) {
-      if (item.quantity() < 1) {
-        return "Every quantity must be at least 1";
-      }
-      if (!seen.add(item.productId())) {
-        return "Product " + item.productId() + " appears more than once";
-      }
-    }
-    return null;
-  }
-
   public Future<Outcome> commit(UUID orderId) {
     return counted("commit", "committed", reservations.commit(orderId));
   }

@@ -264,9 +264,9 @@ public final class OutboxRelay {
       return;
     }
     if (delayMillis <= 0) {
-      context.runOnContext(v -> round());
+      context.runOnContext(v -> round(true));
     } else {
-      timer = vertx.setTimer(delayMillis, id -> round());
+      timer = vertx.setTimer(delayMillis, id -> round(false));
     }
   }
 
@@ -282,24 +282,30 @@ public final class OutboxRelay {
       wokenDuringRound = true;
     } else if (vertx.cancelTimer(timer)) {
       timer = -1;
-      round();
+      round(true);
     }
   }
 
-  private void round() {
+  /**
+   * One batch. Unless rows are known to wait (a wake-up, a full batch before), a cheap look comes
+   * first, so an idle relay's poll opens no transaction.
+   */
+  private void round(boolean rowsWaiting) {
     if (stopping) {
       return;
     }
     roundRunning = true;
     wokenDuringRound = false;
     Future<Round> round =
-        pool.preparedQuery(ANY_PENDING)
-            .execute()
-            .compose(
-                rows ->
-                    rows.size() == 0
-                        ? Future.succeededFuture(Round.NOTHING_PENDING)
-                        : pool.withTransaction(this::batch));
+        rowsWaiting
+            ? pool.withTransaction(this::batch)
+            : pool.preparedQuery(ANY_PENDING)
+                .execute()
+                .compose(
+                    rows ->
+                        rows.size() == 0
+                            ? Future.succeededFuture(Round.NOTHING_PENDING)
+                            : pool.withTransaction(this::batch));
     inFlight = round;
     round.onComplete(
         ar -> {
