@@ -20,6 +20,8 @@ public final class HazelcastConfigFactory {
     // Vert.x's default-cluster.xml configures the maps the event bus and HA need.
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
+    // A lite member owns no partitions: joining or leaving migrates nothing.
+    config.setLiteMember(!cluster.dataMember());
     config.setInstanceName("storefront-" + java.util.UUID.randomUUID());
 
     NetworkConfig network = config.getNetworkConfig();

@@ -19,6 +19,10 @@ import java.util.List;
  *   range probed on each member host</td></tr>
  *   <tr><td>STOREFRONT_CLUSTER_K8S_SERVICE_DNS</td><td>-</td><td>headless service name for
  *   kubernetes join</td></tr>
+ *   <tr><td>STOREFRONT_CLUSTER_DATA_MEMBER</td><td>the jar's</td><td>true: the process holds
+ *   cluster data (a Hazelcast data member); false: a lite member, which holds none, so starting or
+ *   stopping it moves no data. Each service's jar says which it is (cart and gateway hold carts and
+ *   rate limits; the others hold nothing)</td></tr>
  * </table>
  */
 public record ClusterConfig(
@@ -28,7 +32,8 @@ public record ClusterConfig(
     String host,
     int port,
     int portCount,
-    String kubernetesServiceDns) {
+    String kubernetesServiceDns,
+    boolean dataMember) {
 
   public static final String JOIN_TCP = "tcp";
   public static final String JOIN_KUBERNETES = "kubernetes";
@@ -43,7 +48,27 @@ public record ClusterConfig(
     members = List.copyOf(members);
   }
 
+  /** A data member. */
+  public ClusterConfig(
+      String name,
+      String join,
+      List<String> members,
+      String host,
+      int port,
+      int portCount,
+      String kubernetesServiceDns) {
+    this(name, join, members, host, port, portCount, kubernetesServiceDns, true);
+  }
+
+  /** From the environment; a data member unless STOREFRONT_CLUSTER_DATA_MEMBER says otherwise. */
   public static ClusterConfig from(Env env) {
+    return from(env, true);
+  }
+
+  /**
+   * From the environment, {@code dataMemberByDefault} when STOREFRONT_CLUSTER_DATA_MEMBER is unset.
+   */
+  public static ClusterConfig from(Env env, boolean dataMemberByDefault) {
     return new ClusterConfig(
         env.string("STOREFRONT_CLUSTER_NAME", "storefront"),
         env.string("STOREFRONT_CLUSTER_JOIN", JOIN_TCP),
@@ -51,6 +76,7 @@ public record ClusterConfig(
         env.string("STOREFRONT_CLUSTER_HOST", "127.0.0.1"),
         env.port("STOREFRONT_CLUSTER_PORT", 5701),
         env.positive("STOREFRONT_CLUSTER_PORT_COUNT", 20),
-        env.string("STOREFRONT_CLUSTER_K8S_SERVICE_DNS", ""));
+        env.string("STOREFRONT_CLUSTER_K8S_SERVICE_DNS", ""),
+        env.bool("STOREFRONT_CLUSTER_DATA_MEMBER", dataMemberByDefault));
   }
 }

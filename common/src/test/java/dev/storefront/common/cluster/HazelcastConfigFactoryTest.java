@@ -26,6 +26,15 @@ class HazelcastConfigFactoryTest {
           "storefront-hz.shop.svc.cluster.local");
 
   @Test
+  void onlyAProcessThatHoldsClusterDataIsADataMember() {
+    ClusterConfig lite =
+        new ClusterConfig("s", "tcp", List.of("127.0.0.1"), "127.0.0.1", 5701, 1, "", false);
+
+    assertThat(HazelcastConfigFactory.create(TCP).isLiteMember()).isFalse();
+    assertThat(HazelcastConfigFactory.create(lite).isLiteMember()).isTrue();
+  }
+
+  @Test
   void tcpJoinUsesExactlyTheConfiguredMembers() {
     JoinConfig join = HazelcastConfigFactory.create(TCP).getNetworkConfig().getJoin();
 

@@ -21,6 +21,14 @@ class ClusterConfigTest {
   }
 
   @Test
+  void theJarSaysWhetherItHoldsClusterDataAndTheEnvironmentMayOverrule() {
+    assertThat(ClusterConfig.from(Env.of(Map.of()), false).dataMember()).isFalse();
+    assertThat(ClusterConfig.from(Env.of(Map.of()), true).dataMember()).isTrue();
+    Env overruled = Env.of(Map.of("STOREFRONT_CLUSTER_DATA_MEMBER", "true"));
+    assertThat(ClusterConfig.from(overruled, false).dataMember()).isTrue();
+  }
+
+  @Test
   void everyValueComesFromItsVariable() {
     Env env =
         Env.of(
