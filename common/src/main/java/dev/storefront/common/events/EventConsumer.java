@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * once, and the next poll only happens once they all are. Keys run side by side because a handler
  * may wait on the network (the card processor), and one slow order must not hold up the others of
  * its partition. A partition's offset is committed up to its first record not yet handled or
- * dead-lettered, before the next poll, so a restart or a rebalance redelivers everything that was
- * not finished (and perhaps some later records of other keys, which the handlers' idempotence
- * absorbs).
+ * dead-lettered, at most every {@code commitInterval} and when stopping, so a restart or a
+ * rebalance redelivers everything that was not finished (and some that was: later records of other
+ * keys, and what was handled since the last commit, which the handlers' idempotence absorbs).
+ * Committing less often than every poll spares the broker and the consumer a round trip per batch.
  *
  * <p>A failed handler is retried after {@code retryBase}, doubling up to {@code retryCap}, for
  * {@code maxAttempts} attempts in all; then the record goes to {@code <topic>.dlq} unchanged, with
@@ -83,7 +84,8 @@ public final class EventConsumer {
       Duration retryCap,
       Duration handlerTimeout,
       Duration pollTimeout,
-      int maxInFlight) {
+      int maxInFlight,
+      Duration commitInterval) {
 
     public Options {
       if (maxAttempts < 1) {
@@ -108,23 +110,33 @@ public final class EventConsumer {
           env.millis("EVENTS_RETRY_CAP_MS", 5_000),
           env.millis("EVENTS_HANDLER_TIMEOUT_MS", 30_000),
           env.millis("EVENTS_POLL_TIMEOUT_MS", 500),
-          env.positive("EVENTS_MAX_IN_FLIGHT", 64));
+          env.positive("EVENTS_MAX_IN_FLIGHT", 64),
+          env.millis("EVENTS_COMMIT_INTERVAL_MS", 1_000));
     }
 
     public Options withMaxAttempts(int value) {
-      return new Options(value, retryBase, retryCap, handlerTimeout, pollTimeout, maxInFlight);
+      return new Options(
+          value, retryBase, retryCap, handlerTimeout, pollTimeout, maxInFlight, commitInterval);
     }
 
     public Options withRetry(Duration base, Duration cap) {
-      return new Options(maxAttempts, base, cap, handlerTimeout, pollTimeout, maxInFlight);
+      return new Options(
+          maxAttempts, base, cap, handlerTimeout, pollTimeout, maxInFlight, commitInterval);
     }
 
     public Options withHandlerTimeout(Duration value) {
-      return new Options(maxAttempts, retryBase, retryCap, value, pollTimeout, maxInFlight);
+      return new Options(
+          maxAttempts, retryBase, retryCap, value, pollTimeout, maxInFlight, commitInterval);
     }
 
     public Options withMaxInFlight(int value) {
-      return new Options(maxAttempts, retryBase, retryCap, handlerTimeout, pollTimeout, value);
+      return new Options(
+          maxAttempts, retryBase, retryCap, handlerTimeout, pollTimeout, value, commitInterval);
+    }
+
+    public Options withCommitInterval(Duration value) {
+      return new Options(
+          maxAttempts, retryBase, retryCap, handlerTimeout, pollTimeout, maxInFlight, value);
     }
 
     /** The wait before attempt {@code attempt + 1}: base, 2 base, 4 base ... capped. */
@@ -160,6 +172,7 @@ public final class EventConsumer {
   private Promise<Void> stopped;
   private long pollFailingSince = -1;
   private long commitFailingSince = -1;
+  private long lastCommitNanos = System.nanoTime();
 
   private EventConsumer(
       Vertx vertx,
@@ -274,7 +287,7 @@ public final class EventConsumer {
       finish();
       return;
     }
-    commitHandled()
+    commitWhenDue()
         .transform(committed -> consumer.poll(options.pollTimeout()))
         .compose(this::handleAll)
         .onComplete(
@@ -300,10 +313,18 @@ public final class EventConsumer {
             });
   }
 
+  private Future<Void> commitWhenDue() {
+    if (System.nanoTime() - lastCommitNanos < options.commitInterval().toNanos()) {
+      return Future.succeededFuture();
+    }
+    return commitHandled();
+  }
+
   private Future<Void> commitHandled() {
     if (uncommitted.isEmpty()) {
       return Future.succeededFuture();
     }
+    lastCommitNanos = System.nanoTime();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(uncommitted);
     return consumer
         .commit(offsets)

@@ -383,6 +383,36 @@ class EventConsumerIT {
   }
 
   @Test
+  @Order(4)
+  void handledOffsetsWaitForTheCommitIntervalAndAStopCommitsThem() throws Exception {
+    String topic = newTopic();
+    KafkaConfig config = config("group-" + UUID.randomUUID());
+    for (int i = 0; i < 5; i++) {
+      String key = UUID.randomUUID().toString();
+      await(send(topic, key, event("OrderConfirmed", key).toJson().encode()));
+    }
+    AtomicInteger handled = new AtomicInteger();
+    EventConsumer consumer =
+        await(
+            EventConsumer.start(
+                vertx,
+                config,
+                List.of(topic),
+                event -> {
+                  handled.incrementAndGet();
+                  return Future.succeededFuture();
+                },
+                options().withCommitInterval(Duration.ofHours(1))));
+    eventually(WAIT, () -> handled.get() == 5, () -> "handled " + handled);
+    // A few polls later, still nothing committed: the interval has not passed.
+    Thread.sleep(1_500);
+    assertThat(committed(config.groupId(), topic)).isNotPositive();
+
+    await(consumer.stop());
+    assertThat(committed(config.groupId(), topic)).isEqualTo(5);
+  }
+
+  @Test
   @Order(5)
   void consumingGoesOnAcrossABrokerRestart() throws Exception {
     String topic = newTopic();
