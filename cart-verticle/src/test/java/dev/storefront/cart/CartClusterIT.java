@@ -72,7 +72,7 @@ class CartClusterIT {
     for (int i = 0; i < 3; i++) {
       ClusterConfig cluster =
           new ClusterConfig(
-              clusterName, "tcp", List.of("127.0.0.1"), "127.0.0.1", basePort, 20, "");
+              clusterName, "tcp", List.of("127.0.0.1"), "127.0.0.1", basePort, 20, "", true);
       HazelcastClusterManager manager =
           new HazelcastClusterManager(HazelcastConfigFactory.create(cluster));
       VertxOptions options =

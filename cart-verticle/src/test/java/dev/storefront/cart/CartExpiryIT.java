@@ -51,7 +51,8 @@ class CartExpiryIT {
             "127.0.0.1",
             ThreadLocalRandom.current().nextInt(20_000, 40_000),
             20,
-            "");
+            "",
+            true);
     node =
         await(
             Vertx.builder()

@@ -48,18 +48,6 @@ public record ClusterConfig(
     members = List.copyOf(members);
   }
 
-  /** A data member. */
-  public ClusterConfig(
-      String name,
-      String join,
-      List<String> members,
-      String host,
-      int port,
-      int portCount,
-      String kubernetesServiceDns) {
-    this(name, join, members, host, port, portCount, kubernetesServiceDns, true);
-  }
-
   /** From the environment; a data member unless STOREFRONT_CLUSTER_DATA_MEMBER says otherwise. */
   public static ClusterConfig from(Env env) {
     return from(env, true);

@@ -41,7 +41,7 @@ class HazelcastCallbacksIT {
     for (int i = 0; i < 2; i++) {
       ClusterConfig cluster =
           new ClusterConfig(
-              clusterName, "tcp", List.of("127.0.0.1"), "127.0.0.1", basePort, 20, "");
+              clusterName, "tcp", List.of("127.0.0.1"), "127.0.0.1", basePort, 20, "", true);
       VertxOptions options =
           new VertxOptions()
               .setEventBusOptions(

@@ -13,7 +13,7 @@ class HazelcastConfigFactoryTest {
 
   private static final ClusterConfig TCP =
       new ClusterConfig(
-          "stack-a", "tcp", List.of("10.0.0.1", "10.0.0.2:5801"), "10.0.0.9", 6000, 7, "");
+          "stack-a", "tcp", List.of("10.0.0.1", "10.0.0.2:5801"), "10.0.0.9", 6000, 7, "", true);
 
   private static final ClusterConfig KUBERNETES =
       new ClusterConfig(
@@ -23,7 +23,8 @@ class HazelcastConfigFactoryTest {
           "0.0.0.0",
           5701,
           1,
-          "storefront-hz.shop.svc.cluster.local");
+          "storefront-hz.shop.svc.cluster.local",
+          true);
 
   @Test
   void onlyAProcessThatHoldsClusterDataIsADataMember() {
@@ -115,7 +116,8 @@ class HazelcastConfigFactoryTest {
 
   @Test
   void kubernetesJoinWithoutServiceDnsLeavesThePropertyUnset() {
-    ClusterConfig noDns = new ClusterConfig("s", "kubernetes", List.of(), "0.0.0.0", 5701, 1, "");
+    ClusterConfig noDns =
+        new ClusterConfig("s", "kubernetes", List.of(), "0.0.0.0", 5701, 1, "", true);
 
     JoinConfig join = HazelcastConfigFactory.create(noDns).getNetworkConfig().getJoin();
 

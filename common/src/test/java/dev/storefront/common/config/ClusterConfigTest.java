@@ -17,7 +17,7 @@ class ClusterConfigTest {
     assertThat(config)
         .isEqualTo(
             new ClusterConfig(
-                "storefront", "tcp", List.of("127.0.0.1"), "127.0.0.1", 5701, 20, ""));
+                "storefront", "tcp", List.of("127.0.0.1"), "127.0.0.1", 5701, 20, "", true));
   }
 
   @Test
@@ -56,7 +56,7 @@ class ClusterConfigTest {
   void kubernetesJoinNeedsNoMemberList() {
     ClusterConfig config =
         new ClusterConfig(
-            "storefront", "kubernetes", List.of(), "0.0.0.0", 5701, 1, "hz.storefront.svc");
+            "storefront", "kubernetes", List.of(), "0.0.0.0", 5701, 1, "hz.storefront.svc", true);
 
     assertThat(config.join()).isEqualTo(ClusterConfig.JOIN_KUBERNETES);
     assertThat(config.members()).isEmpty();
@@ -74,7 +74,9 @@ class ClusterConfigTest {
   @Test
   void joinIsCaseSensitive() {
     assertThatThrownBy(
-            () -> new ClusterConfig("s", "TCP", List.of("127.0.0.1"), "127.0.0.1", 5701, 20, ""))
+            () ->
+                new ClusterConfig(
+                    "s", "TCP", List.of("127.0.0.1"), "127.0.0.1", 5701, 20, "", true))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("got TCP");
   }
@@ -102,7 +104,7 @@ class ClusterConfigTest {
   @Test
   void theMemberListIsAnImmutableCopy() {
     List<String> members = new ArrayList<>(List.of("10.0.0.1"));
-    ClusterConfig config = new ClusterConfig("s", "tcp", members, "127.0.0.1", 5701, 20, "");
+    ClusterConfig config = new ClusterConfig("s", "tcp", members, "127.0.0.1", 5701, 20, "", true);
 
     members.add("10.0.0.2");
 

@@ -271,40 +271,14 @@ class EventConsumerIT {
     UUID stuck = events.get(2).eventId();
     List<UUID> firstHandled = new CopyOnWriteArrayList<>();
     AtomicInteger stuckAttempts = new AtomicInteger();
-    EventConsumer first =
-        await(
-            EventConsumer.start(
-                vertx,
-                config,
-                List.of(topic),
-                event -> {
-                  if (event.eventId().equals(stuck)) {
-                    stuckAttempts.incrementAndGet();
-                    return Future.failedFuture(new IllegalStateException("not yet"));
-                  }
-                  firstHandled.add(event.eventId());
-                  return Future.succeededFuture();
-                },
-                options()
-                    .withMaxAttempts(1_000)
-                    .withRetry(Duration.ofMillis(100), Duration.ofMillis(100))));
+    EventConsumer first = await(startStuckOn(config, topic, stuck, stuckAttempts, firstHandled));
     eventually(WAIT, () -> stuckAttempts.get() >= 3, () -> "attempts " + stuckAttempts);
     await(first.stop());
     assertThat(firstHandled).containsExactly(events.get(0).eventId(), events.get(1).eventId());
     assertThat(committed(config.groupId(), topic)).isEqualTo(2);
 
     List<UUID> secondHandled = new CopyOnWriteArrayList<>();
-    EventConsumer second =
-        await(
-            EventConsumer.start(
-                vertx,
-                config,
-                List.of(topic),
-                event -> {
-                  secondHandled.add(event.eventId());
-                  return Future.succeededFuture();
-                },
-                options()));
+    EventConsumer second = await(startRecording(config, topic, secondHandled));
     try {
       eventually(WAIT, () -> secondHandled.size() >= 3, () -> "handled " + secondHandled);
       Thread.sleep(500);
@@ -334,21 +308,7 @@ class EventConsumerIT {
     UUID stuck = events.get(2).eventId();
     List<UUID> firstHandled = new CopyOnWriteArrayList<>();
     EventConsumer first =
-        await(
-            EventConsumer.start(
-                vertx,
-                config,
-                List.of(topic),
-                event -> {
-                  if (event.eventId().equals(stuck)) {
-                    return Future.failedFuture(new IllegalStateException("not yet"));
-                  }
-                  firstHandled.add(event.eventId());
-                  return Future.succeededFuture();
-                },
-                options()
-                    .withMaxAttempts(1_000)
-                    .withRetry(Duration.ofMillis(100), Duration.ofMillis(100))));
+        await(startStuckOn(config, topic, stuck, new AtomicInteger(), firstHandled));
     eventually(WAIT, () -> firstHandled.size() >= 3, () -> "handled " + firstHandled);
     await(first.stop());
     assertThat(firstHandled)
@@ -358,17 +318,7 @@ class EventConsumerIT {
     assertThat(committed(config.groupId(), topic)).isEqualTo(2);
 
     List<UUID> secondHandled = new CopyOnWriteArrayList<>();
-    EventConsumer second =
-        await(
-            EventConsumer.start(
-                vertx,
-                config,
-                List.of(topic),
-                event -> {
-                  secondHandled.add(event.eventId());
-                  return Future.succeededFuture();
-                },
-                options()));
+    EventConsumer second = await(startRecording(config, topic, secondHandled));
     try {
       eventually(WAIT, () -> secondHandled.size() >= 3, () -> "handled " + secondHandled);
       eventually(WAIT, () -> committed(config.groupId(), topic) == 5, () -> "not committed");
@@ -479,6 +429,38 @@ class EventConsumerIT {
         Topics.ensure(
             vertx, config("it-admin"), List.of(topic), new Topics.Settings(3, (short) 1)));
     return topic;
+  }
+
+  /** A consumer that records every event it handles. */
+  private static Future<EventConsumer> startRecording(
+      KafkaConfig config, String topic, List<UUID> handled) {
+    return EventConsumer.start(
+        vertx,
+        config,
+        List.of(topic),
+        event -> {
+          handled.add(event.eventId());
+          return Future.succeededFuture();
+        },
+        options());
+  }
+
+  /** A consumer that fails {@code stuck} for as long as it runs and records the rest. */
+  private static Future<EventConsumer> startStuckOn(
+      KafkaConfig config, String topic, UUID stuck, AtomicInteger attempts, List<UUID> handled) {
+    return EventConsumer.start(
+        vertx,
+        config,
+        List.of(topic),
+        event -> {
+          if (event.eventId().equals(stuck)) {
+            attempts.incrementAndGet();
+            return Future.failedFuture(new IllegalStateException("not yet"));
+          }
+          handled.add(event.eventId());
+          return Future.succeededFuture();
+        },
+        options().withMaxAttempts(1_000).withRetry(Duration.ofMillis(100), Duration.ofMillis(100)));
   }
 
   private static Future<RecordMetadata> send(String topic, String key, String value) {

@@ -47,7 +47,7 @@ class RateLimiterClusterIT {
     for (int i = 0; i < MEMBERS; i++) {
       ClusterConfig cluster =
           new ClusterConfig(
-              clusterName, "tcp", List.of("127.0.0.1"), "127.0.0.1", basePort, 20, "");
+              clusterName, "tcp", List.of("127.0.0.1"), "127.0.0.1", basePort, 20, "", true);
       HazelcastClusterManager manager =
           new HazelcastClusterManager(HazelcastConfigFactory.create(cluster));
       VertxOptions options =
