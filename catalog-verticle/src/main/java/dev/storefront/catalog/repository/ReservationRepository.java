@@ -40,7 +40,7 @@ public class ReservationRepository {
 
   private static final String INSERT =
       "INSERT INTO stock_reservations (order_id, status) VALUES ($1, 'reserved')"
-          + " ON CONFLICT (order_id) DO NOTHING RETURNING created_at, updated_at";
+          + " ON CONFLICT (order_id) DO NOTHING RETURNING status, created_at, updated_at";
   private static final String LOCK_PRODUCTS =
       "SELECT id, stock FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE";
   private static final String TAKE_STOCK =
@@ -90,11 +90,11 @@ public class ReservationRepository {
    * answers the reservation made before and reserves nothing more; with other items it is a 409.
    */
   public Future<Outcome> reserve(UUID orderId, List<Item> items) {
-    List<Item> sorted = items.stream().sorted(Comparator.comparing(Item::productId)).toList();
+    // In the database's order of ids (that of their text), as a read of the reservation gives them.
+    List<Item> sorted =
+        items.stream().sorted(Comparator.comparing(item -> item.productId().toString())).toList();
     UUID[] ids = sorted.stream().map(Item::productId).toArray(UUID[]::new);
     Integer[] quantities = sorted.stream().map(Item::quantity).toArray(Integer[]::new);
-    List<Item> inIdOrder =
-        items.stream().sorted(Comparator.comparing(item -> item.productId().toString())).toList();
     return pool.withTransaction(
         conn ->
             // A concurrent call for the same order waits here until the first one ends.
@@ -135,9 +135,8 @@ public class ReservationRepository {
                                             .addArrayOfUUID(ids)
                                             .addArrayOfInteger(quantities));
                               })
-                          // What was just written, without reading it back (items in the
-                          // database's order of ids, as a read would give them).
-                          .map(v -> new Outcome(reservation(orderId, inserted, inIdOrder), true));
+                          // What was just written, without reading it back.
+                          .map(v -> new Outcome(reservation(orderId, inserted, sorted), true));
                     }));
   }
 
@@ -299,13 +298,12 @@ public class ReservationRepository {
             });
   }
 
-  /** The reservation from a row of its head (status, when absent: reserved) and its items. */
+  /** The reservation from a row of its head (status, created_at, updated_at) and its items. */
   private static Reservation reservation(UUID orderId, RowSet<Row> head, List<Item> items) {
     Row row = head.iterator().next();
-    String status = row.getColumnIndex("status") < 0 ? "reserved" : row.getString("status");
     return new Reservation(
         orderId,
-        Status.ofDb(status),
+        Status.ofDb(row.getString("status")),
         items,
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at"));

@@ -1,16 +1,13 @@
 package dev.storefront.common.cluster;
 
 import com.hazelcast.cluster.Cluster;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import io.vertx.core.Completable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.UUID;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class StorefrontClusterManager extends HazelcastClusterManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorefrontClusterManager.class);
-  private static final long LOG_EVERY_SECONDS = 10;
+  private static final long LOOK_EVERY_MILLIS = 250;
+  private static final Duration WARN_EVERY = Duration.ofSeconds(10);
 
   public StorefrontClusterManager(Config config) {
     super(config);
@@ -41,54 +39,36 @@ public final class StorefrontClusterManager extends HazelcastClusterManager {
         });
   }
 
+  /** Completes {@code promise} once the cluster has a data member, looking four times a second. */
   private void awaitDataMember(Completable<Void> promise) {
     Cluster cluster = getHazelcastInstance().getCluster();
     if (!cluster.getLocalMember().isLiteMember() || hasDataMember(cluster)) {
       promise.succeed();
       return;
     }
-    AtomicBoolean done = new AtomicBoolean();
-    ScheduledExecutorService reminder =
+    LOG.info("This process holds no cluster data; waiting for a member that does (cart, gateway)");
+    ScheduledExecutorService looker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread thread = new Thread(r, "storefront-cluster-wait");
               thread.setDaemon(true);
               return thread;
             });
-    UUID[] registration = new UUID[1];
-    Runnable check =
+    long[] lastWarning = {System.nanoTime()};
+    looker.scheduleWithFixedDelay(
         () -> {
-          if (hasDataMember(cluster) && done.compareAndSet(false, true)) {
-            cluster.removeMembershipListener(registration[0]);
-            reminder.shutdown();
+          if (hasDataMember(cluster)) {
+            looker.shutdown();
             LOG.info("A data member joined the cluster: joined");
             promise.succeed();
-          }
-        };
-    registration[0] =
-        cluster.addMembershipListener(
-            new MembershipListener() {
-              @Override
-              public void memberAdded(MembershipEvent event) {
-                check.run();
-              }
-
-              @Override
-              public void memberRemoved(MembershipEvent event) {}
-            });
-    LOG.info("This process holds no cluster data; waiting for a member that does (cart, gateway)");
-    reminder.scheduleAtFixedRate(
-        () -> {
-          check.run();
-          if (!done.get()) {
+          } else if (System.nanoTime() - lastWarning[0] >= WARN_EVERY.toNanos()) {
+            lastWarning[0] = System.nanoTime();
             LOG.warn("Still waiting for a cluster member that holds data (cart, gateway)");
           }
         },
-        LOG_EVERY_SECONDS,
-        LOG_EVERY_SECONDS,
-        TimeUnit.SECONDS);
-    // A data member may have joined between the first look and the listener's registration.
-    check.run();
+        LOOK_EVERY_MILLIS,
+        LOOK_EVERY_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
   private static boolean hasDataMember(Cluster cluster) {

@@ -129,11 +129,6 @@ public final class EventConsumer {
           maxAttempts, retryBase, retryCap, value, pollTimeout, maxInFlight, commitInterval);
     }
 
-    public Options withMaxInFlight(int value) {
-      return new Options(
-          maxAttempts, retryBase, retryCap, handlerTimeout, pollTimeout, value, commitInterval);
-    }
-
     public Options withCommitInterval(Duration value) {
       return new Options(
           maxAttempts, retryBase, retryCap, handlerTimeout, pollTimeout, maxInFlight, value);

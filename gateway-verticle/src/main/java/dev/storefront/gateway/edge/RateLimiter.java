@@ -46,7 +46,6 @@ public final class RateLimiter implements Handler<RoutingContext> {
 
   public static final String LIMIT_HEADER = "RateLimit-Limit";
   public static final String REMAINING_HEADER = "RateLimit-Remaining";
-  public static final String RETRY_AFTER_HEADER = "Retry-After";
 
   // Encoded once: they go out on every answer.
   private static final CharSequence LIMIT_NAME = HttpHeaders.createOptimized(LIMIT_HEADER);
@@ -165,7 +164,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
    * budget a caller has spent.
    */
   public static void refuse(RoutingContext ctx, long retryAfterSeconds, String detail) {
-    ctx.response().putHeader(RETRY_AFTER_HEADER, Long.toString(retryAfterSeconds));
+    // The problem handler writes Retry-After from the problem's retryAfter.
     ctx.fail(
         new ProblemException(
             429,
