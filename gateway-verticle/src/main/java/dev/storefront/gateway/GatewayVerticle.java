@@ -41,10 +41,7 @@ public class GatewayVerticle extends VerticleBase {
     Health health = new Health(vertx);
     EdgeConfig edge = EdgeConfig.from(env);
     RequestLimits limits = new RequestLimits(edge);
-    host =
-        ServiceHost.create(vertx, identity, health)
-            .withServerOptions(limits::applyTo)
-            .withInvalidRequestHandler(RequestLimits.invalidRequestHandler());
+    host = ServiceHost.create(vertx, identity, health).withServerOptions(limits::applyTo);
     upstreams = new Upstreams(vertx, host.directory(), config.upstream(), Metrics.registry());
     return Postgres.start(vertx, config.db(), config.http().instances(), health)
         .compose(

@@ -1,11 +1,11 @@
 package dev.storefront.common.runtime;
 
+import dev.storefront.common.http.InvalidRequests;
+import dev.storefront.common.http.StrictRequestDecoder;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -14,14 +14,16 @@ import java.util.function.Supplier;
 
 /**
  * One HTTP server on one event loop. A service deploys one per event loop, all sharing the port,
- * each with its own router. On stop it first lets the process withdraw from discovery, then drains:
- * no new connections, in-flight requests get {@code drainTimeout} to finish.
+ * each with its own router, each reading HTTP/1 strictly ({@link StrictRequestDecoder}) and
+ * answering what it cannot read as problem+json. On stop it first lets the process withdraw from
+ * discovery, then drains: no new connections, in-flight requests get {@code drainTimeout} to
+ * finish.
  */
 final class HttpServerVerticle extends VerticleBase {
 
   private final Function<io.vertx.core.Vertx, Router> routerFactory;
   private final HttpServerOptions options;
-  private final Handler<HttpServerRequest> invalidRequestHandler;
+  private final Duration headTimeout;
   private final Duration drainTimeout;
   private final Supplier<Future<Void>> beforeDrain;
   private HttpServer server;
@@ -29,22 +31,24 @@ final class HttpServerVerticle extends VerticleBase {
   HttpServerVerticle(
       Function<io.vertx.core.Vertx, Router> routerFactory,
       HttpServerOptions options,
-      Handler<HttpServerRequest> invalidRequestHandler,
+      Duration headTimeout,
       Duration drainTimeout,
       Supplier<Future<Void>> beforeDrain) {
     this.routerFactory = routerFactory;
     this.options = options;
-    this.invalidRequestHandler = invalidRequestHandler;
+    this.headTimeout = headTimeout;
     this.drainTimeout = drainTimeout;
     this.beforeDrain = beforeDrain;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
-    if (invalidRequestHandler != null) {
-      server.invalidRequestHandler(invalidRequestHandler);
-    }
+    server =
+        vertx
+            .createHttpServer(options)
+            .requestHandler(routerFactory.apply(vertx))
+            .invalidRequestHandler(InvalidRequests::handle)
+            .connectionHandler(StrictRequestDecoder.installer(options, headTimeout));
     return server.listen();
   }
 

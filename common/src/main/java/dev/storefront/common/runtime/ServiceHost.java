@@ -13,10 +13,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
@@ -58,7 +56,6 @@ public final class ServiceHost {
   private final ServiceDirectory directory;
   private final DeadMemberReaper reaper;
   private UnaryOperator<HttpServerOptions> serverOptions = UnaryOperator.identity();
-  private Handler<HttpServerRequest> invalidRequestHandler;
   private Record published;
   private Future<Void> withdrawal;
   private int port;
@@ -102,12 +99,6 @@ public final class ServiceHost {
   /** Adjusts the HTTP server options (limits, timeouts) before the servers start. */
   public ServiceHost withServerOptions(UnaryOperator<HttpServerOptions> adjust) {
     this.serverOptions = adjust;
-    return this;
-  }
-
-  /** Answers requests the HTTP codec rejects (too long a line, too large headers) itself. */
-  public ServiceHost withInvalidRequestHandler(Handler<HttpServerRequest> handler) {
-    this.invalidRequestHandler = handler;
     return this;
   }
 
@@ -189,7 +180,11 @@ public final class ServiceHost {
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(true)
-                .setIdleTimeout(60));
+                .setIdleTimeout(60)
+                // HTTP/2 only where TLS negotiates it: the cleartext upgrade decodes a
+                // connection's first request before it can be made strict, and is itself a way
+                // round proxies' rules.
+                .setHttp2ClearTextEnabled(false));
     HttpServerVerticle[] last = new HttpServerVerticle[1];
     return vertx
         .deployVerticle(
@@ -198,7 +193,7 @@ public final class ServiceHost {
                   new HttpServerVerticle(
                       routerFactory,
                       options,
-                      invalidRequestHandler,
+                      http.headTimeout(),
                       http.drainTimeout(),
                       this::withdraw);
               return last[0];

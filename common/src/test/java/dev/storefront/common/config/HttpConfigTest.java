@@ -31,7 +31,8 @@ class HttpConfigTest {
                 "PUBLIC_HOST", "catalog.internal",
                 "VERTICLE_INSTANCES", "3",
                 "SHUTDOWN_DRAIN_MS", "2500",
-                "PORT_FILE", "/tmp/catalog.port"));
+                "PORT_FILE", "/tmp/catalog.port",
+                "REQUEST_HEAD_TIMEOUT_MS", "4000"));
 
     HttpConfig config = HttpConfig.from(env, 8082);
 
@@ -43,7 +44,8 @@ class HttpConfigTest {
                 "catalog.internal",
                 3,
                 Duration.ofMillis(2500),
-                "/tmp/catalog.port"));
+                "/tmp/catalog.port",
+                Duration.ofSeconds(4)));
   }
 
   @Test
@@ -62,13 +64,27 @@ class HttpConfigTest {
   @Test
   void withPortChangesOnlyThePort() {
     HttpConfig config =
-        new HttpConfig("0.0.0.0", 0, "10.1.2.3", 2, Duration.ofSeconds(1), "/run/port");
+        new HttpConfig(
+            "0.0.0.0",
+            0,
+            "10.1.2.3",
+            2,
+            Duration.ofSeconds(1),
+            "/run/port",
+            Duration.ofSeconds(10));
 
     HttpConfig bound = config.withPort(41234);
 
     assertThat(bound)
         .isEqualTo(
-            new HttpConfig("0.0.0.0", 41234, "10.1.2.3", 2, Duration.ofSeconds(1), "/run/port"));
+            new HttpConfig(
+                "0.0.0.0",
+                41234,
+                "10.1.2.3",
+                2,
+                Duration.ofSeconds(1),
+                "/run/port",
+                Duration.ofSeconds(10)));
     assertThat(config.port()).isZero();
   }
 }

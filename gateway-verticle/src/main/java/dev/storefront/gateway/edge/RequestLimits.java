@@ -1,15 +1,9 @@
 package dev.storefront.gateway.edge;
 
 import dev.storefront.common.http.Problems;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -22,8 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  *   <li>{@link #timeout()}: a request not answered within {@code REQUEST_TIMEOUT_MS} is a 504,
  *       except on the long-lived stream paths of {@code REQUEST_TIMEOUT_EXEMPT}.
  *   <li>{@link #applyTo(HttpServerOptions)}: header and request-line limits and the idle timeout;
- *       Vert.x refuses oversized heads itself, and {@link #invalidRequestHandler()} makes those
- *       refusals problem+json.
+ *       Vert.x refuses oversized heads itself, and the common {@code InvalidRequests} handler makes
+ *       those refusals problem+json.
  * </ul>
  */
 public final class RequestLimits {
@@ -96,46 +90,12 @@ public final class RequestLimits {
   /**
    * Sets the head-size limits and idle timeout on the gateway's server options. Vert.x answers a
    * request line over the limit with 414 and a header block over it with 431, then closes the
-   * connection; {@link #invalidRequestHandler()} turns those answers into problem+json.
+   * connection; the common {@code InvalidRequests} handler answers those as problem+json.
    */
   public HttpServerOptions applyTo(HttpServerOptions options) {
     return options
         .setMaxHeaderSize(config.maxHeaderBytes())
         .setMaxInitialLineLength(config.maxInitialLineLength())
         .setIdleTimeout(config.idleTimeoutSeconds());
-  }
-
-  /**
-   * For {@code HttpServer.invalidRequestHandler}: the statuses Vert.x's default handler sends for a
-   * request that could not be decoded (414 line too long, 431 headers too large, 400 otherwise), as
-   * problem+json, and the connection closed since its framing cannot be trusted.
-   */
-  public static Handler<HttpServerRequest> invalidRequestHandler() {
-    return request -> {
-      DecoderResult result = request.decoderResult();
-      Throwable cause = result == null ? null : result.cause();
-      int status;
-      String detail;
-      if (cause instanceof TooLongHttpLineException) {
-        status = 414;
-        detail = "The request line is too long";
-      } else if (cause instanceof TooLongHttpHeaderException) {
-        status = 431;
-        detail = "The request headers are too large";
-      } else if (cause instanceof TooLongFrameException) {
-        status = 431;
-        detail = "The request head is too large";
-      } else {
-        status = 400;
-        detail = "The request could not be parsed";
-      }
-      var response = request.response();
-      if (request.version() != HttpVersion.HTTP_2) {
-        // HTTP/2 allows no Connection header; the connection is closed below either way.
-        response.putHeader(HttpHeaders.CONNECTION, "close");
-      }
-      Problems.write(response, Problems.of(status, detail), null)
-          .onComplete(ar -> request.connection().close());
-    };
   }
 }

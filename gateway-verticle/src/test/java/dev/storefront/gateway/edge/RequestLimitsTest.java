@@ -2,6 +2,7 @@ package dev.storefront.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.storefront.common.http.InvalidRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -232,7 +233,7 @@ class RequestLimitsTest {
     vertx
         .createHttpServer(options.setHost("127.0.0.1").setPort(0))
         .requestHandler(router)
-        .invalidRequestHandler(RequestLimits.invalidRequestHandler())
+        .invalidRequestHandler(InvalidRequests::handle)
         .listen()
         .compose(
             server -> {
