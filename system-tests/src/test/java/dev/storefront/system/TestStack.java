@@ -150,8 +150,8 @@ final class TestStack implements AutoCloseable {
   }
 
   /**
-   * As {@link #send(int, String, String, String, Map)}, in {@code version} ({@code HTTP_2}: over a
-   * cleartext connection upgraded to HTTP/2 where the server accepts it).
+   * As {@link #send(int, String, String, String, Map)}, in {@code version} ({@code HTTP_2}: the
+   * client offers a cleartext upgrade to HTTP/2, which a server may decline).
    */
   static HttpResponse<String> send(
       HttpClient.Version version,

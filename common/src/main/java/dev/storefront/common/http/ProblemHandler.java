@@ -1,5 +1,6 @@
 package dev.storefront.common.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -64,6 +65,36 @@ public final class ProblemHandler {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
     }
     Problems.write(ctx.response(), problem, ctx.request().path());
+  }
+
+  /**
+   * For {@code Router.errorHandler(status, ...)}: a request the router refused before any route
+   * handled it (a path that does not decode, a failure inside a failure handler). Such a context
+   * may carry no failure and no status, and its path may not decode, so the status is the one the
+   * handler was registered for and the instance is the raw path.
+   */
+  public static Handler<RoutingContext> forStatus(int status) {
+    return ctx -> {
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return;
+      }
+      if (status >= 500) {
+        LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), status);
+      }
+      if (ctx.response().headWritten()) {
+        ctx.request().connection().close();
+        return;
+      }
+      if (bodyUnread(ctx.request()) && ctx.request().version() != HttpVersion.HTTP_2) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      Problems.write(
+          ctx.response(),
+          status >= 500
+              ? Problems.of(status, "The server could not handle the request")
+              : Problems.of(status, defaultDetail(status)),
+          ctx.request().path());
+    };
   }
 
   /**
@@ -132,6 +163,7 @@ public final class ProblemHandler {
       case 405 -> "This resource does not support the method";
       case 413 -> "The request body is too large";
       case 415 -> "The request content type is not supported";
+      case 400 -> "The request could not be understood";
       default -> Problems.reason(status);
     };
   }

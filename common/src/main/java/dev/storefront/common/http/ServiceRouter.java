@@ -38,13 +38,19 @@ public final class ServiceRouter {
   }
 
   /**
-   * Adds the failure handler, and problem answers for paths no route matches (404) and for methods
-   * a matched path does not support (405); call after the service's own routes.
+   * Adds the failure handler, and problem answers for paths no route matches (404), for methods a
+   * matched path does not support (405) and for requests the router refuses itself; call after the
+   * service's own routes.
    */
   public static Router complete(Router router) {
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);
     router.errorHandler(405, ProblemHandler::handle);
+    // A request the router itself refuses before any route sees it: a path that cannot be
+    // decoded (400), a body over a limit, an unsupported media type.
+    for (int status : new int[] {400, 413, 414, 415, 431, 500, 501}) {
+      router.errorHandler(status, ProblemHandler.forStatus(status));
+    }
     return router;
   }
 }

@@ -175,7 +175,7 @@ public final class ServiceHost {
       HttpConfig http, Function<Vertx, Router> routerFactory, int listenPort, int count) {
     HttpServerOptions options =
         serverOptions.apply(
-            new HttpServerOptions()
+            http.applyTls(new HttpServerOptions())
                 .setHost(http.host())
                 .setPort(listenPort)
                 .setTcpNoDelay(true)

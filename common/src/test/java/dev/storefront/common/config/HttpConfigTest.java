@@ -45,7 +45,9 @@ class HttpConfigTest {
                 3,
                 Duration.ofMillis(2500),
                 "/tmp/catalog.port",
-                Duration.ofSeconds(4)));
+                Duration.ofSeconds(4),
+                "",
+                ""));
   }
 
   @Test
@@ -62,6 +64,14 @@ class HttpConfigTest {
   }
 
   @Test
+  void aCertificateWithoutItsKeyIsRefused() {
+    assertThatThrownBy(
+            () -> HttpConfig.from(Env.of(Map.of("TLS_CERT_PATH", "/etc/tls/cert.pem")), 8082))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TLS_KEY_PATH");
+  }
+
+  @Test
   void withPortChangesOnlyThePort() {
     HttpConfig config =
         new HttpConfig(
@@ -71,7 +81,9 @@ class HttpConfigTest {
             2,
             Duration.ofSeconds(1),
             "/run/port",
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            "",
+            "");
 
     HttpConfig bound = config.withPort(41234);
 
@@ -84,7 +96,9 @@ class HttpConfigTest {
                 2,
                 Duration.ofSeconds(1),
                 "/run/port",
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                "",
+                ""));
     assertThat(config.port()).isZero();
   }
 }

@@ -395,6 +395,18 @@ class ProblemHandlerTest {
   }
 
   @Test
+  void aPathThatCannotBeDecodedIsA400Problem(VertxTestContext ctx) {
+    expect(
+        ctx,
+        send(HttpMethod.GET, "/items/%zz", null),
+        response -> {
+          assertThat(response.statusCode()).isEqualTo(400);
+          assertThat(response.getHeader("Content-Type")).isEqualTo(Problems.CONTENT_TYPE);
+          assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(400);
+        });
+  }
+
+  @Test
   void vertxWebTellsAWrongMethodFromAnUnknownPathWithoutACatchAll(
       Vertx vertx, VertxTestContext ctx) {
     // What the catch-all of ServiceRouter.complete hides, and a way to keep problem+json for both:

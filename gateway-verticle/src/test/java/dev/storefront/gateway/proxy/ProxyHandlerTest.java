@@ -1000,7 +1000,8 @@ class ProxyHandlerTest {
     directory = new ServiceDirectory(vertx, discovery);
     GatewayConfig config =
         new GatewayConfig(
-            new HttpConfig(HOST, 0, HOST, 1, Duration.ofSeconds(1), "", Duration.ofSeconds(10)),
+            new HttpConfig(
+                HOST, 0, HOST, 1, Duration.ofSeconds(1), "", Duration.ofSeconds(10), "", ""),
             new DatabaseConfig(HOST, 5432, "storefront", "gateway", "", "identity", 1),
             upstream);
     return directory
