@@ -44,6 +44,7 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private ChunkedBodyScanner chunks;
   private int scannedAhead;
   private boolean refusing;
+  private final HeadLines head = new HeadLines();
 
   StrictRequestDecoder(HttpServerOptions options, Duration headTimeout) {
     super(options);
@@ -108,11 +109,15 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       startHeadClock();
     }
     boolean scanning = chunks != null;
+    boolean readingHead = awaitingHead;
     int before = in.readerIndex();
     int first = out.size();
     super.decode(ctx, in, out);
     if (scanning) {
       scannedAhead -= in.readerIndex() - before;
+    }
+    if (readingHead) {
+      head.scan(in, before, in.readerIndex());
     }
     for (int i = first; i < out.size(); i++) {
       Object message = out.get(i);
@@ -136,7 +141,10 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     if (!request.decoderResult().isSuccess()) {
       return false;
     }
-    ProblemException problem = RequestHeadRules.check(request);
+    ProblemException problem = head.finish();
+    if (problem == null) {
+      problem = RequestHeadRules.check(request);
+    }
     if (problem == null && HttpUtil.isTransferEncodingChunked(request)) {
       chunks = new ChunkedBodyScanner();
       scannedAhead = 0;
@@ -219,5 +227,43 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             Problems.of(
                 408, "The request head did not arrive within " + headTimeoutMillis + " ms")));
     context.fireChannelRead(late);
+  }
+
+  /**
+   * The line structure of a request head as it arrives, which the decoder smooths over: a line
+   * ended by a bare LF, or a header line folded onto the one before it (obs-fold, RFC 9112 §5.2),
+   * reads differently to different parsers, so either is refused rather than repaired.
+   */
+  private static final class HeadLines {
+    private byte previous;
+    private boolean started;
+    private ProblemException problem;
+
+    void scan(ByteBuf in, int from, int to) {
+      for (int i = from; i < to && problem == null; i++) {
+        byte b = in.getByte(i);
+        if (!started && (b == '\r' || b == '\n')) {
+          continue; // empty lines before a request line are ignored (RFC 9112 §2.2)
+        }
+        if (b == '\n' && previous != '\r') {
+          problem = Problems.of(400, "Lines of a request head end with CRLF");
+        } else if ((b == ' ' || b == '\t') && (previous == '\n' || !started)) {
+          problem = Problems.of(400, "A folded or indented header line is not accepted");
+        } else if (previous == '\r' && b != '\n') {
+          problem = Problems.of(400, "A CR in a request head must end its line");
+        }
+        started = true;
+        previous = b;
+      }
+    }
+
+    /** The problem found in the head just read, if any; ready for the next head. */
+    ProblemException finish() {
+      ProblemException found = problem;
+      problem = null;
+      started = false;
+      previous = 0;
+      return found;
+    }
   }
 }

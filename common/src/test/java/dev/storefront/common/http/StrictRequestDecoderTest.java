@@ -91,6 +91,10 @@ class StrictRequestDecoderTest {
         "no Host|GET /a HTTP/1.1\\r\\n\\r\\n|400",
         "two Hosts|GET /a HTTP/1.1\\r\\nHost: x\\r\\nHost: y\\r\\n\\r\\n|400",
         "malformed Host|GET /a HTTP/1.1\\r\\nHost: a/b@c\\r\\n\\r\\n|400",
+        "folded header line|POST /a HTTP/1.1\\r\\nHost: x\\r\\nX: y\\r\\n Transfer-Encoding: chunked\\r\\nContent-Length: 3\\r\\n\\r\\nabc|400",
+        "bare LF in the head|GET /a HTTP/1.1\\nHost: x\\n\\n|400",
+        "space before the colon|GET /a HTTP/1.1\\r\\nHost : x\\r\\n\\r\\n|400",
+        "empty header name|GET /a HTTP/1.1\\r\\nHost: x\\r\\n: y\\r\\n\\r\\n|400",
       })
   void ambiguousFramingIsRefusedAndNothingBehindItRuns(String name, String head, int status)
       throws Exception {
