@@ -31,6 +31,9 @@ final class RequestHeadRules {
     if (!http10 && !http11) {
       return Problems.of(505, "Only HTTP/1.0 and HTTP/1.1 are spoken here, not " + version.text());
     }
+    if (!validTarget(request.method().name(), request.uri())) {
+      return Problems.of(400, "The request target is malformed");
+    }
     HttpHeaders headers = request.headers();
     for (Map.Entry<String, String> header : headers) {
       if (header.getKey().isEmpty()) {
@@ -56,6 +59,68 @@ final class RequestHeadRules {
       return Problems.of(400, "A request may carry Content-Length or Transfer-Encoding, not both");
     }
     return null;
+  }
+
+  /**
+   * {@code method SP request-target SP HTTP/DIGIT.DIGIT} and nothing else (RFC 9112 §3): one space
+   * each, a method of token characters, a target of visible ASCII.
+   */
+  static boolean validRequestLine(CharSequence line) {
+    int firstSpace = indexOf(line, ' ', 0);
+    int secondSpace = firstSpace < 0 ? -1 : indexOf(line, ' ', firstSpace + 1);
+    if (firstSpace <= 0 || secondSpace <= firstSpace + 1) {
+      return false;
+    }
+    for (int i = 0; i < firstSpace; i++) {
+      if (!tokenChar(line.charAt(i))) {
+        return false;
+      }
+    }
+    for (int i = firstSpace + 1; i < secondSpace; i++) {
+      char c = line.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    CharSequence version = line.subSequence(secondSpace + 1, line.length());
+    return version.length() == 8
+        && version.subSequence(0, 5).toString().equals("HTTP/")
+        && Character.isDigit(version.charAt(5))
+        && version.charAt(6) == '.'
+        && Character.isDigit(version.charAt(7))
+        && version.charAt(5) < 0x80
+        && version.charAt(7) < 0x80;
+  }
+
+  /**
+   * The request target in one of the forms a server accepts (RFC 9112 §3.2): a path, an absolute
+   * URI, or "*" for OPTIONS.
+   */
+  static boolean validTarget(String method, String uri) {
+    if (uri.startsWith("/")) {
+      return true;
+    }
+    if (uri.equals("*")) {
+      return method.equals("OPTIONS");
+    }
+    int scheme = uri.indexOf("://");
+    return scheme > 0 && uri.substring(0, scheme).chars().allMatch(Character::isLetter);
+  }
+
+  private static int indexOf(CharSequence text, char wanted, int from) {
+    for (int i = from; i < text.length(); i++) {
+      if (text.charAt(i) == wanted) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean tokenChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 
   private static ProblemException checkHost(List<String> hosts, boolean http11) {

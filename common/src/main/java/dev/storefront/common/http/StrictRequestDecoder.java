@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -139,6 +140,7 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   /** Whether {@code request} may go on; if not, it leaves marked as failed with the reason. */
   private boolean checkHead(HttpRequest request, ByteBuf in) {
     if (!request.decoderResult().isSuccess()) {
+      answerInHttp11(request);
       return false;
     }
     ProblemException problem = head.finish();
@@ -157,8 +159,24 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     if (problem == null) {
       return true;
     }
-    request.setDecoderResult(DecoderResult.failure(problem));
+    refuse(request, problem);
     return false;
+  }
+
+  private static void refuse(HttpRequest request, ProblemException problem) {
+    request.setDecoderResult(DecoderResult.failure(problem));
+    answerInHttp11(request);
+  }
+
+  /**
+   * Vert.x answers in the version the request named; a refusal of "HTTP/2.0" or "FOO/1.1" as text
+   * goes out as HTTP/1.1, the version this server speaks.
+   */
+  private static void answerInHttp11(HttpRequest request) {
+    HttpVersion version = request.protocolVersion();
+    if (version != HttpVersion.HTTP_1_0 && version != HttpVersion.HTTP_1_1) {
+      request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
   }
 
   /** Reads the body's framing in bytes not read before; false once it is broken. */
@@ -230,11 +248,16 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   }
 
   /**
-   * The line structure of a request head as it arrives, which the decoder smooths over: a line
-   * ended by a bare LF, or a header line folded onto the one before it (obs-fold, RFC 9112 §5.2),
-   * reads differently to different parsers, so either is refused rather than repaired.
+   * The line structure of a request head as it arrives, which the decoder smooths over: a request
+   * line not of the exact form {@code method SP target SP HTTP/d.d}, a line ended by a bare LF, or
+   * a header line folded onto the one before it (obs-fold, RFC 9112 §5.2) reads differently to
+   * different parsers, so each is refused rather than repaired.
    */
   private static final class HeadLines {
+    private static final int MAX_REQUEST_LINE = 65_536;
+
+    private final StringBuilder requestLine = new StringBuilder();
+    private boolean inRequestLine = true;
     private byte previous;
     private boolean started;
     private ProblemException problem;
@@ -251,9 +274,22 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
           problem = Problems.of(400, "A folded or indented header line is not accepted");
         } else if (previous == '\r' && b != '\n') {
           problem = Problems.of(400, "A CR in a request head must end its line");
+        } else if (inRequestLine) {
+          requestLine(b);
         }
         started = true;
         previous = b;
+      }
+    }
+
+    private void requestLine(byte b) {
+      if (b == '\n') {
+        inRequestLine = false;
+        if (!RequestHeadRules.validRequestLine(requestLine)) {
+          problem = Problems.of(400, "The request line is malformed");
+        }
+      } else if (b != '\r' && requestLine.length() < MAX_REQUEST_LINE) {
+        requestLine.append((char) (b & 0xff));
       }
     }
 
@@ -263,6 +299,8 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       problem = null;
       started = false;
       previous = 0;
+      inRequestLine = true;
+      requestLine.setLength(0);
       return found;
     }
   }
