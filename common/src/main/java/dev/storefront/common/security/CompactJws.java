@@ -18,7 +18,7 @@ public final class CompactJws {
   public static final int SIGNATURE_BYTES = 64;
 
   /** The order n of the P-256 group (FIPS 186-4, D.1.2.3). */
-  static final BigInteger P256_ORDER =
+  public static final BigInteger P256_ORDER =
       new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
   private static final BigInteger HALF_ORDER = P256_ORDER.shiftRight(1);
