@@ -25,6 +25,7 @@ public final class LoginAttemptRepository {
       "UPDATE login_attempts SET attempts = $2, window_start = $3, lockouts = $4,"
           + " locked_until = $5, last_attempt = $6 WHERE email_key = $1";
   private static final String FORGET = "DELETE FROM login_attempts WHERE email_key = $1";
+  // A day: LoginAttempts.FORGET_AFTER, after which a row counts for nothing anyway.
   private static final String SWEEP =
       "DELETE FROM login_attempts WHERE last_attempt < now() - interval '1 day'"
           + " AND (locked_until IS NULL OR locked_until < now())";
