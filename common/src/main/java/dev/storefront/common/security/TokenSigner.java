@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Signs ES256 JWTs with one private key, its id in the {@code kid} header. Holds only the signing
- * key, so every token is signed with the current key even while older keys still verify.
+ * key, so every token is signed with the current key even while older keys still verify. Tokens
+ * come out in the one encoding {@link CompactJws} describes.
  */
 public final class TokenSigner {
 
@@ -50,6 +51,7 @@ public final class TokenSigner {
     if (!audience.isEmpty()) {
       options.setAudience(audience);
     }
-    return auth.generateToken(claims, options);
+    // The JCA's S is as often high as low; the verifier takes only the low one.
+    return CompactJws.lowS(auth.generateToken(claims, options));
   }
 }

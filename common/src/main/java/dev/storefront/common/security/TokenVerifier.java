@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * checks (signature, {@code exp}, {@code iat}, issuer, audience), the algorithm is pinned: only
  * {@code ES256} with a {@code kid} this verifier holds is even handed to the library, so {@code
  * alg: none}, HMAC-with-the-public-key confusion and unknown keys never reach a signature check.
- * Tokens without {@code exp} or {@code sub} are refused as well.
+ * Tokens without {@code exp} or {@code sub} are refused as well, and so is any token not in the one
+ * encoding of {@link CompactJws} (padding, a trailing dot, a DER or high-S signature), however well
+ * its signature would check out.
  */
 public final class TokenVerifier {
 
@@ -65,6 +67,8 @@ public final class TokenVerifier {
   /** The token's claims once it checks out; else a failed future with an InvalidTokenException. */
   public Future<JsonObject> verify(String token) {
     try {
+      // Before anything is decoded: one spelling per token, or none is trusted.
+      CompactJws.check(token);
       JsonObject header = header(token);
       if (!ALGORITHM.equals(header.getString("alg"))) {
         return Future.failedFuture(new InvalidTokenException("the token is not signed with ES256"));

@@ -184,6 +184,49 @@ class TokenVerifierTest {
   }
 
   @Test
+  void everyTokenItSignsIsInTheOneEncoding() {
+    // Half of the JCA's signatures are high-S; forty tokens all low-S is no accident.
+    for (int i = 0; i < 40; i++) {
+      String token = signer.sign(new JsonObject().put("sub", "a-" + i), Duration.ofMinutes(1));
+      CompactJws.check(token);
+    }
+  }
+
+  @Test
+  void aHighSTwinOfAGoodTokenIsRefused(VertxTestContext ctx) {
+    refused(ctx, verifier.verify(CompactJwsTest.highS(goodToken())));
+  }
+
+  @Test
+  void aDerSignedTwinOfAGoodTokenIsRefused(VertxTestContext ctx) {
+    refused(ctx, verifier.verify(CompactJwsTest.der(goodToken())));
+  }
+
+  @Test
+  void aGoodTokenWithATrailingDotIsRefused(VertxTestContext ctx) {
+    refused(ctx, verifier.verify(goodToken() + "."));
+  }
+
+  @Test
+  void aGoodTokenWithPaddingIsRefused(VertxTestContext ctx) {
+    refused(ctx, verifier.verify(goodToken() + "=="));
+  }
+
+  @Test
+  void aGoodTokenInTheStandardAlphabetIsRefused(VertxTestContext ctx) {
+    String token = goodToken();
+    // Signed again until the token has a character the two alphabets spell differently.
+    while (token.indexOf('-') < 0 && token.indexOf('_') < 0) {
+      token = goodToken();
+    }
+    refused(ctx, verifier.verify(token.replace('-', '+').replace('_', '/')));
+  }
+
+  private String goodToken() {
+    return signer.sign(new JsonObject().put("sub", "a-1"), Duration.ofMinutes(15));
+  }
+
+  @Test
   void garbageIsRefused(VertxTestContext ctx) {
     refused(ctx, verifier.verify("not.a.token"));
   }

@@ -18,11 +18,13 @@ import io.vertx.ext.web.handler.BodyHandler;
  *
  * <ul>
  *   <li>{@code POST /api/auth/register} {@code {email, password}} → 201 {@code {id, email, roles}};
- *       400 naming the broken rule, 409 for a taken address, 415 for a body not JSON; 503 with
- *       {@code Retry-After} when too many sign-ups and logins are under way at once;
+ *       400 naming the broken rule (control characters included), 422 for a common or breached
+ *       password, 409 for a taken address, 415 for a body not JSON; 503 with {@code Retry-After}
+ *       when too many sign-ups and logins are under way at once;
  *   <li>{@code POST /api/auth/login} {@code {email, password}} → 200 {@code {access_token,
- *       token_type, expires_in}}; 401, one message for a wrong address and a wrong password; 503 as
- *       for register;
+ *       token_type, expires_in}}; 401, one message for a wrong address and a wrong password; 400
+ *       for a missing, over-long or control-character field; 429 with {@code Retry-After} while the
+ *       address is locked after failed logins; 503 as for register;
  *   <li>{@code POST /api/auth/refresh} with a valid, unexpired {@code Authorization: Bearer} token
  *       → a new token with the account's current roles (no body needed);
  *   <li>{@code GET /.well-known/jwks.json} → the public keys that verify access tokens.

@@ -7,7 +7,10 @@ import dev.storefront.common.security.InternalTokens;
 import dev.storefront.gateway.http.Paths;
 import dev.storefront.gateway.identity.AccountRepository;
 import dev.storefront.gateway.identity.Accounts;
+import dev.storefront.gateway.identity.CommonPasswords;
 import dev.storefront.gateway.identity.IdentityConfig;
+import dev.storefront.gateway.identity.LoginAttemptRepository;
+import dev.storefront.gateway.identity.LoginThrottle;
 import dev.storefront.gateway.identity.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -37,42 +40,50 @@ public final class EdgeSecurity {
   private final AccountRepository repository;
   private final PasswordHasher hasher;
   private final TokenChecks checks;
+  private final CommonPasswords common;
+  private final LoginThrottle throttle;
+  private final long sweeper;
 
   private EdgeSecurity(
       Vertx vertx,
       IdentityConfig config,
       TokenIssuer.Keys keys,
       SigningKey internalKey,
-      AccountRepository repository,
-      PasswordHasher hasher,
-      TokenChecks checks) {
+      Pool pool,
+      TokenChecks checks,
+      CommonPasswords common) {
     this.vertx = vertx;
     this.config = config;
     this.keys = keys;
     this.internalKey = internalKey;
-    this.repository = repository;
-    this.hasher = hasher;
+    this.repository = new AccountRepository(pool);
+    this.hasher = new PasswordHasher(vertx, config, Metrics.registry());
     this.checks = checks;
+    this.common = common;
+    this.throttle =
+        new LoginThrottle(
+            new LoginAttemptRepository(pool), config.loginLimit(), Metrics.registry());
+    this.sweeper = config.loginLimit().enabled() ? throttle.sweepPeriodically(vertx) : -1;
   }
 
-  /** Reads {@link IdentityConfig} from {@code env} and loads (or shares) the signing keys. */
+  /**
+   * Reads {@link IdentityConfig} from {@code env}, loads (or shares) the signing keys and reads the
+   * list of common passwords.
+   */
   public static Future<EdgeSecurity> start(Vertx vertx, Env env, Pool pool) {
     IdentityConfig config = IdentityConfig.from(env);
     TokenChecks checks = TokenChecks.from(env, vertx, Metrics.registry());
-    return TokenIssuer.Keys.load(vertx, config)
+    return CommonPasswords.load(vertx)
         .compose(
-            keys ->
-                InternalTokens.signingKey(vertx, env)
-                    .map(
-                        internal ->
-                            new EdgeSecurity(
-                                vertx,
-                                config,
-                                keys,
-                                internal,
-                                new AccountRepository(pool),
-                                new PasswordHasher(vertx, config, Metrics.registry()),
-                                checks)));
+            common ->
+                TokenIssuer.Keys.load(vertx, config)
+                    .compose(
+                        keys ->
+                            InternalTokens.signingKey(vertx, env)
+                                .map(
+                                    internal ->
+                                        new EdgeSecurity(
+                                            vertx, config, keys, internal, pool, checks, common))));
   }
 
   /**
@@ -99,7 +110,8 @@ public final class EdgeSecurity {
     // metrics' route label ("/api/>/api/>/api/products/"), where the resource alone should.
     router.route().handler(underApi(authenticator(tokens))).handler(underApi(afterAuthentication));
     beforeAuthEndpoints.accept(router);
-    new AuthRoutes(new Accounts(repository, hasher, config), repository, tokens).mount(router);
+    new AuthRoutes(new Accounts(repository, hasher, config, common, throttle), repository, tokens)
+        .mount(router);
     return router;
   }
 
@@ -124,8 +136,14 @@ public final class EdgeSecurity {
     return new EdgeAuthenticator(tokens, new InternalTokens.Issuer(vertx, internalKey), checks);
   }
 
-  /** Lets go of what {@link #start} took: this instance's hold on the password hashing threads. */
+  /**
+   * Lets go of what {@link #start} took: the sweep of old login attempts and this instance's hold
+   * on the password hashing threads.
+   */
   public Future<Void> close() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+    }
     return hasher.close();
   }
 

@@ -18,19 +18,32 @@ public final class Accounts {
   private final AccountRepository repository;
   private final PasswordHasher hasher;
   private final IdentityConfig config;
+  private final CommonPasswords common;
+  private final LoginThrottle throttle;
 
-  public Accounts(AccountRepository repository, PasswordHasher hasher, IdentityConfig config) {
+  public Accounts(
+      AccountRepository repository,
+      PasswordHasher hasher,
+      IdentityConfig config,
+      CommonPasswords common,
+      LoginThrottle throttle) {
     this.repository = repository;
     this.hasher = hasher;
     this.config = config;
+    this.common = common;
+    this.throttle = throttle;
   }
 
-  /** A new account; 400 for an address or password against the policy, 409 for a taken one. */
+  /**
+   * A new account; 400 for an address or password against the policy, 422 for a common password,
+   * 409 for a taken address.
+   */
   public Future<Account> register(String email, String password) {
     String address;
     try {
       address = PasswordPolicy.checkEmail(email);
       PasswordPolicy.checkPassword(password, address);
+      common.check(password);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -39,17 +52,22 @@ public final class Accounts {
     return hasher.hash(password).compose(hash -> repository.create(address, hash, roles));
   }
 
-  /** The account whose address and password these are; else a 401 problem. */
+  /**
+   * The account whose address and password these are; else a 401 problem, the same for an unknown
+   * address and a wrong password. 400 for input no account could have (control characters, too
+   * long), before the database sees it; 429 while the address is locked after failed logins.
+   */
   public Future<Account> login(String email, String password) {
-    if (email == null
-        || password == null
-        || email.length() > PasswordPolicy.MAX_EMAIL
-        || password.length() > 4 * PasswordPolicy.MAX_PASSWORD) {
-      // Nothing this long was ever registered; no need to spend a hash on it.
-      return Problems.fail(401, BAD_CREDENTIALS);
+    String address;
+    try {
+      address = PasswordPolicy.loginEmail(email);
+      PasswordPolicy.checkLoginPassword(password);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
-    return repository
-        .findByEmail(email.trim())
+    return throttle
+        .attempt(address)
+        .compose(counted -> repository.findByEmail(address))
         .compose(
             found -> {
               Future<Boolean> matches =
@@ -59,7 +77,7 @@ public final class Accounts {
               return matches.compose(
                   ok ->
                       ok
-                          ? Future.succeededFuture(found.get())
+                          ? throttle.succeeded(address).map(found.get())
                           : Problems.fail(401, BAD_CREDENTIALS));
             });
   }

@@ -29,6 +29,15 @@ import java.util.stream.Collectors;
  *   <tr><td>PASSWORD_HASH_QUEUE</td><td>64</td><td>hashes and checks (sign-ups, logins) that may
  *   wait or run at once in the process; beyond it a sign-up or login is a 503 with {@code
  *   Retry-After: 1}</td></tr>
+ *   <tr><td>LOGIN_FAILURE_LIMIT</td><td>10</td><td>logins of one e-mail address that may fail
+ *   within {@code LOGIN_FAILURE_WINDOW_S}, from any client address, before further logins of it
+ *   are refused for a while (429); 0 turns the limit off</td></tr>
+ *   <tr><td>LOGIN_FAILURE_WINDOW_S</td><td>900</td><td>the window those failures are counted
+ *   in</td></tr>
+ *   <tr><td>LOGIN_LOCK_S</td><td>60</td><td>how long the first lock lasts; each further lock within
+ *   a day of the last attempt doubles it</td></tr>
+ *   <tr><td>LOGIN_LOCK_MAX_S</td><td>900</td><td>the longest a lock lasts, so an attacker can keep
+ *   an account's owner out for at most this long after their last burst</td></tr>
  * </table>
  *
  * <p>The internal token key ({@code INTERNAL_TOKEN_PRIVATE_KEY_PEM}) is read by {@code
@@ -42,9 +51,45 @@ public record IdentityConfig(
     List<String> previousKeyIds,
     Set<String> adminEmails,
     int passwordHashThreads,
-    int passwordHashQueue) {
+    int passwordHashQueue,
+    LoginLimit loginLimit) {
 
   public static final int DEFAULT_PASSWORD_HASH_QUEUE = 64;
+
+  /**
+   * The limit on failed logins per e-mail address: after {@code failures} within {@code window},
+   * refuse the address for {@code lock}, doubled with each further lock up to {@code maxLock}.
+   */
+  public record LoginLimit(int failures, Duration window, Duration lock, Duration maxLock) {
+
+    public static final LoginLimit OFF =
+        new LoginLimit(0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    public LoginLimit {
+      if (failures < 0) {
+        throw new ConfigException("LOGIN_FAILURE_LIMIT must be 0 (off) or more, got " + failures);
+      }
+      if (maxLock.compareTo(lock) < 0) {
+        throw new ConfigException(
+            "LOGIN_LOCK_MAX_S must be at least LOGIN_LOCK_S, got "
+                + maxLock.toSeconds()
+                + " < "
+                + lock.toSeconds());
+      }
+    }
+
+    public boolean enabled() {
+      return failures > 0;
+    }
+
+    static LoginLimit from(Env env) {
+      return new LoginLimit(
+          env.integer("LOGIN_FAILURE_LIMIT", 10),
+          Duration.ofSeconds(env.positive("LOGIN_FAILURE_WINDOW_S", 900)),
+          Duration.ofSeconds(env.positive("LOGIN_LOCK_S", 60)),
+          Duration.ofSeconds(env.positive("LOGIN_LOCK_MAX_S", 900)));
+    }
+  }
 
   public static IdentityConfig from(Env env) {
     int ttl = env.positive("JWT_TTL_S", 900);
@@ -61,7 +106,8 @@ public record IdentityConfig(
             .map(e -> e.toLowerCase(Locale.ROOT))
             .collect(Collectors.toUnmodifiableSet()),
         env.positive("PASSWORD_HASH_THREADS", Runtime.getRuntime().availableProcessors()),
-        env.positive("PASSWORD_HASH_QUEUE", DEFAULT_PASSWORD_HASH_QUEUE));
+        env.positive("PASSWORD_HASH_QUEUE", DEFAULT_PASSWORD_HASH_QUEUE),
+        LoginLimit.from(env));
   }
 
   public boolean isAdmin(String email) {
@@ -85,6 +131,8 @@ public record IdentityConfig(
         + passwordHashThreads
         + ", passwordHashQueue="
         + passwordHashQueue
+        + ", loginLimit="
+        + loginLimit
         + "]";
   }
 }

@@ -7,7 +7,10 @@ import dev.storefront.common.http.ProblemHandler;
 import dev.storefront.common.security.EcKeys;
 import dev.storefront.gateway.identity.AccountRepository;
 import dev.storefront.gateway.identity.Accounts;
+import dev.storefront.gateway.identity.CommonPasswords;
 import dev.storefront.gateway.identity.IdentityConfig;
+import dev.storefront.gateway.identity.LoginAttemptRepository;
+import dev.storefront.gateway.identity.LoginThrottle;
 import dev.storefront.gateway.identity.PasswordHasher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -58,8 +61,17 @@ class AuthRoutesBusyTest {
     // No pool: a request that got as far as the database would fail with a 500.
     AccountRepository repository = new AccountRepository(null);
     Router router = Router.router(vertx);
+    IdentityConfig config = IdentityConfig.from(Env.of(Map.of()));
     new AuthRoutes(
-            new Accounts(repository, hasher, IdentityConfig.from(Env.of(Map.of()))),
+            new Accounts(
+                repository,
+                hasher,
+                config,
+                CommonPasswords.load(),
+                new LoginThrottle(
+                    new LoginAttemptRepository(null),
+                    config.loginLimit(),
+                    new SimpleMeterRegistry())),
             repository,
             tokens)
         .mount(router);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storefront.common.http.ProblemHandler;
 import dev.storefront.common.security.Caller;
+import dev.storefront.common.security.CompactJws;
 import dev.storefront.common.security.EcKeys;
 import dev.storefront.common.security.InternalTokens;
 import dev.storefront.gateway.auth.EdgeAuthenticator.Access;
@@ -20,8 +21,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -278,6 +284,71 @@ class EdgeAuthenticatorTest {
             .encodeToString(claims.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8))
         + "."
         + parts[2];
+  }
+
+  @Test
+  void everyOtherSpellingOfAGoodTokenIs401(VertxTestContext ctx) {
+    String good = token(CUSTOMER);
+    int dot = good.lastIndexOf('.');
+    byte[] signature = Base64.getUrlDecoder().decode(good.substring(dot + 1));
+    String head = good.substring(0, dot + 1);
+    Map<String, String> twins = new LinkedHashMap<>();
+    twins.put("trailing dot", good + ".");
+    twins.put("padding", good + "==");
+    twins.put("standard alphabet", head + Base64.getEncoder().encodeToString(signature));
+    twins.put("space inside", head + " " + good.substring(dot + 1));
+    twins.put("high S", head + URL.encodeToString(highS(signature)));
+    twins.put("DER signature", head + URL.encodeToString(der(signature)));
+    // The good token goes first: the twins fail for their spelling, not for what they say.
+    Future<Void> chain =
+        send(HttpMethod.GET, "/api/cart", good)
+            .map(
+                r -> {
+                  ctx.verify(() -> assertThat(r.statusCode()).isEqualTo(200));
+                  return null;
+                });
+    for (Map.Entry<String, String> twin : twins.entrySet()) {
+      chain =
+          chain.compose(
+              v ->
+                  send(HttpMethod.GET, "/api/cart", twin.getValue())
+                      .map(
+                          r -> {
+                            ctx.verify(
+                                () -> assertThat(r.statusCode()).as(twin.getKey()).isEqualTo(401));
+                            return null;
+                          }));
+    }
+    chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+
+  /** (R, n − S) for (R, S): a signature the JCA accepts just the same. */
+  private static byte[] highS(byte[] signature) {
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
+    byte[] flipped = Arrays.copyOf(signature, 64);
+    byte[] other = CompactJws.P256_ORDER.subtract(s).toByteArray();
+    Arrays.fill(flipped, 32, 64, (byte) 0);
+    int length = Math.min(other.length, 32);
+    System.arraycopy(other, other.length - length, flipped, 64 - length, length);
+    return flipped;
+  }
+
+  /** R and S as a DER SEQUENCE of two INTEGERs, the JCA's own form. */
+  private static byte[] der(byte[] signature) {
+    byte[] r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32)).toByteArray();
+    byte[] s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)).toByteArray();
+    byte[] der = new byte[6 + r.length + s.length];
+    der[0] = 0x30;
+    der[1] = (byte) (4 + r.length + s.length);
+    der[2] = 0x02;
+    der[3] = (byte) r.length;
+    System.arraycopy(r, 0, der, 4, r.length);
+    der[4 + r.length] = 0x02;
+    der[5 + r.length] = (byte) s.length;
+    System.arraycopy(s, 0, der, 6 + r.length, s.length);
+    return der;
   }
 
   @Test

@@ -84,7 +84,51 @@ class PasswordPolicyTest {
   void anOverlongAddressIsRefused() {
     rejected(
         () -> PasswordPolicy.checkEmail("a".repeat(60) + "@" + "b".repeat(200) + ".com"),
-        "not a valid");
+        "at most 254");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a\u0000b@x.io", "a@x.io\u0000", "a\u0001b@x.io", "a\u0085b@x.io"})
+  void controlCharactersInAnAddressAreRefusedAtSignUpAndLogin(String email) {
+    rejected(() -> PasswordPolicy.checkEmail(email), "control characters");
+    rejected(() -> PasswordPolicy.loginEmail(email), "control characters");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "correct\u0000horse",
+        "correct horse\n",
+        "correct\thorse x",
+        "\u009bcorrect horse"
+      })
+  void controlCharactersInAPasswordAreRefusedAtSignUpAndLogin(String password) {
+    rejected(() -> PasswordPolicy.checkPassword(password, "a@example.com"), "control characters");
+    rejected(() -> PasswordPolicy.checkLoginPassword(password), "control characters");
+  }
+
+  @Test
+  void halfASurrogatePairIsRefusedInEitherField() {
+    rejected(() -> PasswordPolicy.loginEmail("a\ud800b@x.io"), "not valid Unicode");
+    rejected(() -> PasswordPolicy.checkPassword("correct horse \udc00", null), "not valid Unicode");
+    rejected(() -> PasswordPolicy.checkLoginPassword("\ud83dcorrect horse"), "not valid Unicode");
+  }
+
+  @Test
+  void aLoginOfAnyPlausibleLengthPasses() {
+    assertThat(PasswordPolicy.loginEmail(" not-even-an-address ")).isEqualTo("not-even-an-address");
+    assertThatCode(() -> PasswordPolicy.checkLoginPassword("x")).doesNotThrowAnyException();
+    assertThatCode(() -> PasswordPolicy.checkLoginPassword("😀".repeat(128)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void overlongAndMissingLoginFieldsAreRefused() {
+    rejected(() -> PasswordPolicy.loginEmail("a".repeat(250) + "@x.io"), "at most 254");
+    rejected(() -> PasswordPolicy.checkLoginPassword("x".repeat(129)), "at most 128");
+    rejected(() -> PasswordPolicy.loginEmail(null), "required");
+    rejected(() -> PasswordPolicy.loginEmail("  "), "required");
+    rejected(() -> PasswordPolicy.checkLoginPassword(null), "required");
   }
 
   private static void rejected(Runnable check, String detailPart) {
