@@ -63,7 +63,6 @@ public class GatewayVerticle extends VerticleBase {
                               v ->
                                   GatewayRouter.create(
                                       v,
-                                      health,
                                       upstreams,
                                       config,
                                       edge,

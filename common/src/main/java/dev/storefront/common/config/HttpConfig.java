@@ -3,12 +3,21 @@ package dev.storefront.common.config;
 import java.time.Duration;
 
 /**
- * The service's HTTP side.
+ * The service's HTTP side: the service port, which carries the service's API, and the management
+ * port, which carries {@code /health/live}, {@code /health/ready} and {@code /metrics} and nothing
+ * else. The two are apart so that a firewall, a Service or a port mapping can expose the one
+ * without the other.
  *
  * <p>HTTP_PORT (per-service default; 0 picks a free port, which discovery then publishes),
- * HTTP_HOST (0.0.0.0), PUBLIC_HOST (127.0.0.1: the address other services reach this one at),
- * VERTICLE_INSTANCES (one per core), SHUTDOWN_DRAIN_MS (10000: how long in-flight requests may take
- * to finish on stop), PORT_FILE (unset: a file the actual port is written to once ready).
+ * HTTP_HOST (per-service default: {@value #ALL_INTERFACES} for the gateway, the public entry,
+ * {@value #LOOPBACK} for the services behind it; containers set 0.0.0.0), PUBLIC_HOST (127.0.0.1:
+ * the address other services reach this one at; must not be a remote address while HTTP_HOST is
+ * loopback), VERTICLE_INSTANCES (one per core), SHUTDOWN_DRAIN_MS (10000: how long in-flight
+ * requests may take to finish on stop), PORT_FILE (unset: a file the actual service port is written
+ * to once it listens), MANAGEMENT_HOST ({@value #LOOPBACK}: only this machine's probes and
+ * scrapers; containers set 0.0.0.0 and keep the port unpublished), MANAGEMENT_PORT (0: a free port;
+ * containers set 9090), MANAGEMENT_PORT_FILE (unset: a file the actual management port is written
+ * to, before the port file).
  */
 public record HttpConfig(
     String host,
@@ -16,19 +25,56 @@ public record HttpConfig(
     String publicHost,
     int instances,
     Duration drainTimeout,
-    String portFile) {
+    String portFile,
+    String managementHost,
+    int managementPort,
+    String managementPortFile) {
 
-  public static HttpConfig from(Env env, int defaultPort) {
+  public static final String LOOPBACK = "127.0.0.1";
+  public static final String ALL_INTERFACES = "0.0.0.0";
+
+  public HttpConfig {
+    if (loopback(host) && !loopback(publicHost)) {
+      // Other services would be told to call an address nothing listens on.
+      throw new ConfigException(
+          "PUBLIC_HOST="
+              + publicHost
+              + " is published for other services, but HTTP_HOST="
+              + host
+              + " listens on loopback only; set HTTP_HOST to 0.0.0.0 or to that address");
+    }
+  }
+
+  public static HttpConfig from(Env env, String defaultHost, int defaultPort) {
     return new HttpConfig(
-        env.string("HTTP_HOST", "0.0.0.0"),
+        env.string("HTTP_HOST", defaultHost),
         env.port("HTTP_PORT", defaultPort),
-        env.string("PUBLIC_HOST", "127.0.0.1"),
+        env.string("PUBLIC_HOST", LOOPBACK),
         env.positive("VERTICLE_INSTANCES", Runtime.getRuntime().availableProcessors()),
         env.millis("SHUTDOWN_DRAIN_MS", 10_000),
-        env.string("PORT_FILE", ""));
+        env.string("PORT_FILE", ""),
+        env.string("MANAGEMENT_HOST", LOOPBACK),
+        env.port("MANAGEMENT_PORT", 0),
+        env.string("MANAGEMENT_PORT_FILE", ""));
   }
 
   public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, publicHost, instances, drainTimeout, portFile);
+    return new HttpConfig(
+        host,
+        newPort,
+        publicHost,
+        instances,
+        drainTimeout,
+        portFile,
+        managementHost,
+        managementPort,
+        managementPortFile);
+  }
+
+  static boolean loopback(String address) {
+    return address.equals("localhost")
+        || address.startsWith("127.")
+        || address.equals("::1")
+        || address.equals("[::1]");
   }
 }

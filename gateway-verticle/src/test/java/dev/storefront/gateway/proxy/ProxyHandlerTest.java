@@ -9,7 +9,6 @@ import dev.storefront.common.config.HttpConfig;
 import dev.storefront.common.discovery.Endpoint;
 import dev.storefront.common.discovery.ServiceDirectory;
 import dev.storefront.common.discovery.ServiceIdentity;
-import dev.storefront.common.http.Health;
 import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.http.GatewayRouter;
@@ -1000,7 +999,7 @@ class ProxyHandlerTest {
     directory = new ServiceDirectory(vertx, discovery);
     GatewayConfig config =
         new GatewayConfig(
-            new HttpConfig(HOST, 0, HOST, 1, Duration.ofSeconds(1), ""),
+            new HttpConfig(HOST, 0, HOST, 1, Duration.ofSeconds(1), "", HOST, 0, ""),
             new DatabaseConfig(HOST, 5432, "storefront", "gateway", "", "identity", 1),
             upstream);
     return directory
@@ -1013,7 +1012,6 @@ class ProxyHandlerTest {
                   .requestHandler(
                       GatewayRouter.create(
                           vertx,
-                          new Health(vertx),
                           upstreams,
                           config,
                           // The proxy is under test here: no limits in the way, no authentication.
