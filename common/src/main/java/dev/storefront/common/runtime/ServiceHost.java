@@ -138,6 +138,7 @@ public final class ServiceHost {
         // The management port first: whoever sees the port file finds the management port too.
         .compose(v -> writePortFile(http.managementPortFile(), managementPort()))
         .compose(v -> writePortFile(http.portFile(), port))
+        .onFailure(e -> closeManagement())
         .map(this)
         .onSuccess(
             h -> {
@@ -187,8 +188,12 @@ public final class ServiceHost {
             () -> {
               reaper.stop();
               discovery.close();
-              return management == null ? Future.succeededFuture() : management.close();
+              return closeManagement();
             });
+  }
+
+  private Future<Void> closeManagement() {
+    return management == null ? Future.succeededFuture() : management.close();
   }
 
   /**

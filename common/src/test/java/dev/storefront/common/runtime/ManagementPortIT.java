@@ -23,6 +23,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Files;
@@ -143,6 +144,38 @@ class ManagementPortIT {
     await(undeployed);
 
     assertThat(sawDraining).isTrue();
+    assertThatThrownBy(() -> connect(InetAddress.getLoopbackAddress(), management))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aServicePortThatCannotBeBoundLeavesNoManagementPortBehind() throws Exception {
+    int management;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      management = free.getLocalPort();
+    }
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      HttpConfig http =
+          HttpConfig.from(
+              Env.of(
+                  Map.of(
+                      "HTTP_PORT", Integer.toString(taken.getLocalPort()),
+                      "MANAGEMENT_PORT", Integer.toString(management))),
+              HttpConfig.LOOPBACK,
+              0);
+
+      // Started outside a verticle: nothing but the host itself would close what it opened.
+      assertThatThrownBy(
+              () ->
+                  await(
+                      ServiceHost.start(
+                          vertx,
+                          new ServiceIdentity("catalog", "it", "b0und"),
+                          http,
+                          new Health(vertx),
+                          v -> ServiceRouter.complete(ServiceRouter.create(v)))))
+          .hasRootCauseInstanceOf(java.net.BindException.class);
+    }
     assertThatThrownBy(() -> connect(InetAddress.getLoopbackAddress(), management))
         .isInstanceOf(IOException.class);
   }
