@@ -16,7 +16,7 @@ import java.time.Duration;
  * requests may take to finish on stop), PORT_FILE (unset: a file the actual service port is written
  * to once it listens), MANAGEMENT_HOST ({@value #LOOPBACK}: only this machine's probes and
  * scrapers; containers set 0.0.0.0 and keep the port unpublished), MANAGEMENT_PORT (0: a free port;
- * containers set 9090), MANAGEMENT_PORT_FILE (unset: a file the actual management port is written
+ * containers set 8081), MANAGEMENT_PORT_FILE (unset: a file the actual management port is written
  * to, before the port file).
  */
 public record HttpConfig(
