@@ -33,10 +33,11 @@ done
 STATE="$ROOT/.storefront/$NAME"
 [[ -d "$STATE/ports" ]] || { echo "no stack '$NAME' is running: ./storefront up first" >&2; exit 1; }
 GATEWAY="http://127.0.0.1:$(cat "$STATE/ports/gateway-1.port")"
-CATALOG_PORT="$(curl -sf "$GATEWAY/ops/instances" | python3 -c '
+# Its metrics are on its management port, which the gateway lists beside the service port.
+CATALOG_MANAGEMENT_PORT="$(curl -sf "$GATEWAY/ops/instances" | python3 -c '
 import json, sys
 catalog = json.load(sys.stdin).get("catalog", [])
-sys.exit("run exactly one catalog process") if len(catalog) != 1 else print(catalog[0]["port"])')"
+sys.exit("run exactly one catalog process") if len(catalog) != 1 else print(catalog[0]["managementPort"])')"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -78,7 +79,7 @@ end
 LUA
 
 cache() { # -> "hits misses" from the catalog instance's metrics
-  curl -sf "http://127.0.0.1:$CATALOG_PORT/metrics" | python3 -c '
+  curl -sf "http://127.0.0.1:$CATALOG_MANAGEMENT_PORT/metrics" | python3 -c '
 import sys
 values = {"hits": 0.0, "misses": 0.0}
 for line in sys.stdin:

@@ -199,7 +199,7 @@ if [[ -n "$CANDIDATE" ]]; then
   # cluster longest (it is its master, and may own more of its partitions), work that is charged
   # to it and that a newcomer would not carry.
   stack_gateway="${GATEWAY_PIDS[0]}"
-  mapfile -d '' -t gateway_env < <(tr '\0' '\n' <"/proc/$stack_gateway/environ" | grep -v '^HTTP_PORT=\|^PORT_FILE=' | tr '\n' '\0')
+  mapfile -d '' -t gateway_env < <(tr '\0' '\n' <"/proc/$stack_gateway/environ" | grep -v '^HTTP_PORT=\|^PORT_FILE=\|^MANAGEMENT_PORT=\|^MANAGEMENT_PORT_FILE=' | tr '\n' '\0')
   mapfile -d '' -t stack_args < <(cat "/proc/$stack_gateway/cmdline")
   java_options=() stack_jar=
   for ((i = 1; i < ${#stack_args[@]}; i++)); do
@@ -214,19 +214,26 @@ if [[ -n "$CANDIDATE" ]]; then
     cp "$2" "$WORK/$1.jar"
     PORT[$1]="$(free_port)"
     env -i "${gateway_env[@]}" HTTP_PORT="${PORT[$1]}" PORT_FILE="$WORK/$1.port" \
+      MANAGEMENT_PORT=0 MANAGEMENT_PORT_FILE="$WORK/$1.management-port" \
       java "${java_options[@]}" -jar "$WORK/$1.jar" >"$WORK/$1.log" 2>&1 &
     PIDS[$1]=$!
     STARTED_PIDS+=("${PIDS[$1]}")
     TARGETS+=("$1")
   }
+  # Readiness is on the management port; a jar from before there was one answers on its own port.
+  ready() {
+    local health="${PORT[$1]}"
+    [[ -s "$WORK/$1.management-port" ]] && health="$(cat "$WORK/$1.management-port")"
+    curl -sf -o /dev/null "http://127.0.0.1:$health/health/ready"
+  }
   start_gateway gw-base "$stack_jar"
   start_gateway gw-cand "$CANDIDATE"
   for target in gw-base gw-cand; do
     for _ in $(seq 1 90); do
-      curl -sf -o /dev/null "http://127.0.0.1:${PORT[$target]}/health/ready" && break
+      ready "$target" && break
       sleep 1
     done
-    curl -sf -o /dev/null "http://127.0.0.1:${PORT[$target]}/health/ready" ||
+    ready "$target" ||
       { tail -20 "$WORK/$target.log" >&2; echo "$target did not get ready" >&2; exit 1; }
   done
   echo "gw-base: a gateway from $stack_jar (the stack's) on :${PORT[gw-base]}, pid ${PIDS[gw-base]}"

@@ -4,6 +4,8 @@
 #   yamllint -d relaxed        every YAML file under docker/
 #   promtool check config      the Prometheus configuration
 #   kubectl kustomize          the Kubernetes manifests build as one kustomization
+#   management port            python3 (with PyYAML): health and metrics are probed and scraped on
+#                              the management port (8081), which no Service or host port exposes
 # A missing tool is reported as skipped; any failing check makes the script exit non-zero.
 # On Debian: apt-get install -y docker-compose yamllint prometheus (kubectl is optional).
 #
@@ -47,6 +49,47 @@ kustomize_build() {
   kubectl kustomize "$here/k8s" > /dev/null
 }
 
+management_port() {
+  python3 - "$here" <<'PY'
+import glob, os, re, sys
+import yaml
+
+here, port, problems = sys.argv[1], 8081, []
+compose = yaml.safe_load(open(os.path.join(here, "compose.yaml")))
+for name, service in compose["services"].items():
+    for mapping in service.get("ports") or []:
+        if str(mapping).split(":")[-1].split("/")[0] == str(port):
+            problems.append(f"compose: {name} publishes the management port ({mapping})")
+for job in yaml.safe_load(open(os.path.join(here, "prometheus", "prometheus.yml")))["scrape_configs"]:
+    for sd in job.get("dns_sd_configs") or []:
+        if sd.get("port") != port:
+            problems.append(f"prometheus: job {job['job_name']} scrapes port {sd.get('port')}")
+for path in glob.glob(os.path.join(here, "Dockerfile.*")):
+    text = open(path).read()
+    if re.search(r"^HEALTHCHECK", text, re.M) and "${MANAGEMENT_PORT}/health/ready" not in text:
+        problems.append(f"{os.path.basename(path)}: HEALTHCHECK is not on the management port")
+for path in glob.glob(os.path.join(here, "k8s", "*.yaml")):
+    for doc in yaml.safe_load_all(open(path)):
+        if not doc:
+            continue
+        if doc["kind"] == "Service":
+            for p in doc["spec"].get("ports", []):
+                if str(p.get("targetPort")) in ("management", str(port)) or p.get("port") == port:
+                    problems.append(f"{os.path.basename(path)}: Service exposes the management port")
+        if doc["kind"] == "Deployment":
+            pod = doc["spec"]["template"]
+            for c in pod["spec"]["containers"]:
+                for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                    if probe in c and c[probe]["httpGet"]["port"] != "management":
+                        problems.append(f"{os.path.basename(path)}: {probe} not on the management port")
+            if pod["metadata"].get("annotations", {}).get("prometheus.io/port") != str(port):
+                problems.append(f"{os.path.basename(path)}: Prometheus annotation not on {port}")
+for problem in problems:
+    print("   " + problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+}
+
 if command -v docker-compose > /dev/null 2>&1; then
   check "docker-compose config (compose.yaml)" compose_config
 else
@@ -70,6 +113,12 @@ if command -v kubectl > /dev/null 2>&1; then
   check "kubectl kustomize (k8s/)" kustomize_build
 else
   skipped+=("kubectl kustomize (optional)")
+fi
+
+if python3 -c 'import yaml' > /dev/null 2>&1; then
+  check "management port kept apart (compose, Prometheus, Dockerfiles, k8s/)" management_port
+else
+  skipped+=("management port (python3 with PyYAML)")
 fi
 
 for s in "${skipped[@]+"${skipped[@]}"}"; do

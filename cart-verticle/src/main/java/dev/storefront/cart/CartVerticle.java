@@ -73,7 +73,7 @@ public class CartVerticle extends VerticleBase {
                       config.storage(),
                       new CartMetrics(registry),
                       Clock.systemUTC());
-              return created.start(config.http(), v -> handlers.router(v, health, env));
+              return created.start(config.http(), v -> handlers.router(v, env));
             })
         .onSuccess(h -> host = h);
   }
@@ -97,6 +97,11 @@ public class CartVerticle extends VerticleBase {
   /** The port the service listens on, once started. */
   public int port() {
     return host.port();
+  }
+
+  /** The management port (health and metrics), once started. */
+  public int managementPort() {
+    return host.managementPort();
   }
 
   @Override

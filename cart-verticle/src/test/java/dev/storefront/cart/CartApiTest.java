@@ -37,6 +37,7 @@ class CartApiTest {
   private CartCalls calls;
   private SimpleMeterRegistry registry;
   private int port;
+  private int managementPort;
   private String book;
   private String pen;
 
@@ -72,6 +73,7 @@ class CartApiTest {
     CartVerticle cart = new CartVerticle(env, registry);
     await(vertx.deployVerticle(cart));
     port = cart.port();
+    managementPort = cart.managementPort();
     calls = new CartCalls(WebClient.create(vertx), new InternalTokens.Issuer(vertx, key));
   }
 
@@ -436,7 +438,7 @@ class CartApiTest {
   @Test
   void readinessIncludesTheCartMap() {
     HttpResponse<Buffer> ready =
-        await(WebClient.create(vertx).get(port, "127.0.0.1", "/health/ready").send());
+        await(WebClient.create(vertx).get(managementPort, "127.0.0.1", "/health/ready").send());
 
     // Kafka is not there in this test, so the service is not ready; the cart map is up.
     JsonObject body = ready.bodyAsJsonObject();

@@ -94,7 +94,7 @@ public class CatalogVerticle extends VerticleBase {
                   identity,
                   config.http(),
                   health,
-                  v -> CatalogRouter.create(v, health, env, identity, products, reservations));
+                  v -> CatalogRouter.create(v, env, identity, products, reservations));
             })
         .onSuccess(h -> host = h);
   }
@@ -141,6 +141,11 @@ public class CatalogVerticle extends VerticleBase {
   /** The HTTP port, once started. */
   public int port() {
     return host.port();
+  }
+
+  /** The management port (health and metrics), once started. */
+  public int managementPort() {
+    return host.managementPort();
   }
 
   /** The process's product cache, for tests and operators' tools. */

@@ -60,7 +60,6 @@ public class GatewayVerticle extends VerticleBase {
                               v ->
                                   GatewayRouter.create(
                                       v,
-                                      health,
                                       upstreams,
                                       config,
                                       edge,

@@ -145,7 +145,7 @@ public class NotificationVerticle extends VerticleBase {
                             identity,
                             config.http(),
                             health,
-                            server -> router(server, health, feed, webhooks, deliveries, config));
+                            server -> router(server, feed, webhooks, deliveries, config));
                       });
             })
         .onSuccess(h -> host = h);
@@ -153,13 +153,12 @@ public class NotificationVerticle extends VerticleBase {
 
   private Router router(
       Vertx server,
-      Health health,
       FeedRepository feed,
       WebhookRepository webhooks,
       DeliveryRepository deliveries,
       NotificationConfig config) {
     // Everything under /api/ is the caller's own: 401 without one.
-    Router router = ServiceRouter.withIdentity(server, health, env, "/api/*");
+    Router router = ServiceRouter.withIdentity(server, env, "/api/*");
     WebhookRouter.mount(router, webhooks, deliveries, config.webhook());
     FeedRouter.mount(router, feed, streams, config.feed());
     return ServiceRouter.complete(router);
@@ -168,6 +167,11 @@ public class NotificationVerticle extends VerticleBase {
   /** The port the service listens on, once started. */
   public int port() {
     return host.port();
+  }
+
+  /** The management port (health and metrics), once started. */
+  public int managementPort() {
+    return host.managementPort();
   }
 
   /**

@@ -74,7 +74,10 @@ class FeedApiIT {
     // The service's broker address answers nothing: readiness (which gates discovery) must not
     // wait for it, or a broker outage would take the feed and the streams off the air.
     HttpResponse<Buffer> ready =
-        await(WebClient.create(vertx).get(service.port(), "127.0.0.1", "/health/ready").send());
+        await(
+            WebClient.create(vertx)
+                .get(service.managementPort(), "127.0.0.1", "/health/ready")
+                .send());
     assertThat(ready.statusCode()).as(ready.bodyAsString()).isEqualTo(200);
     String erin = account();
     append(erin, 1, "erin");

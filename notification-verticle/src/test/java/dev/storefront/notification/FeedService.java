@@ -20,14 +20,21 @@ public final class FeedService {
   private final Vertx vertx;
   private final String deploymentId;
   private final int port;
+  private final int managementPort;
   private final SimpleMeterRegistry registry;
   private final Env env;
 
   private FeedService(
-      Vertx vertx, String deploymentId, int port, SimpleMeterRegistry registry, Env env) {
+      Vertx vertx,
+      String deploymentId,
+      int port,
+      int managementPort,
+      SimpleMeterRegistry registry,
+      Env env) {
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.port = port;
+    this.managementPort = managementPort;
     this.registry = registry;
     this.env = env;
   }
@@ -53,11 +60,16 @@ public final class FeedService {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     NotificationVerticle verticle = new NotificationVerticle(env, registry);
     String id = FeedCalls.await(vertx.deployVerticle(verticle));
-    return new FeedService(vertx, id, verticle.port(), registry, env);
+    return new FeedService(vertx, id, verticle.port(), verticle.managementPort(), registry, env);
   }
 
   public int port() {
     return port;
+  }
+
+  /** Health and metrics. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public Env env() {

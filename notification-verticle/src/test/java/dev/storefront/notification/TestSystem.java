@@ -136,7 +136,8 @@ final class TestSystem implements AutoCloseable {
     waitUntil(
         () -> {
           try {
-            return await(web.get(verticle.port(), "127.0.0.1", "/health/ready").send()).statusCode()
+            return await(web.get(verticle.managementPort(), "127.0.0.1", "/health/ready").send())
+                    .statusCode()
                 == 200;
           } catch (RuntimeException e) {
             return false;

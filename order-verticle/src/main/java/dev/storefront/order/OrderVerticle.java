@@ -110,7 +110,7 @@ public class OrderVerticle extends VerticleBase {
                   .compose(
                       c -> {
                         consumer = c;
-                        return created.start(config.http(), v -> router.router(v, health, env));
+                        return created.start(config.http(), v -> router.router(v, env));
                       });
             })
         .onSuccess(h -> host = h);
@@ -149,6 +149,11 @@ public class OrderVerticle extends VerticleBase {
   /** The port the service listens on, once started. */
   public int port() {
     return host.port();
+  }
+
+  /** The management port (health and metrics), once started. */
+  public int managementPort() {
+    return host.managementPort();
   }
 
   /** The deadline sweeper, for tests and operators' tools. */

@@ -115,7 +115,7 @@ public class PaymentVerticle extends VerticleBase {
                             identity,
                             config.http(),
                             health,
-                            v -> PaymentRouter.create(v, health, env, repository));
+                            v -> PaymentRouter.create(v, env, repository));
                       });
             })
         .onSuccess(h -> host = h);
@@ -177,6 +177,11 @@ public class PaymentVerticle extends VerticleBase {
   /** The HTTP port, once started. */
   public int port() {
     return host.port();
+  }
+
+  /** The management port (health and metrics), once started. */
+  public int managementPort() {
+    return host.managementPort();
   }
 
   /** The card processor this service charges against. */

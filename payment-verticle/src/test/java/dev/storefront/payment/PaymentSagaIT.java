@@ -515,7 +515,8 @@ class PaymentSagaIT {
 
   private static boolean ready() {
     try {
-      return await(web.get(verticle.port(), "127.0.0.1", "/health/ready").send()).statusCode()
+      return await(web.get(verticle.managementPort(), "127.0.0.1", "/health/ready").send())
+              .statusCode()
           == 200;
     } catch (RuntimeException e) {
       return false;

@@ -76,7 +76,7 @@ class CheckoutIT {
     payment = stack.startService("payment", "payment-1", Map.of());
     gatewayPort = gateway.awaitPort(Duration.ofSeconds(90));
     for (ServiceProcess process : List.of(gateway, catalog, cart, order, payment)) {
-      TestStack.awaitReady(process, process.awaitPort(Duration.ofSeconds(90)));
+      TestStack.awaitReady(process);
     }
     TestStack.await(
         "catalog, cart and order discovered by the gateway",
@@ -267,8 +267,8 @@ class CheckoutIT {
     String id = new JsonObject(placed.body()).getString("id");
     awaitStatus(shopper, id, "confirmed");
     long paymentsBefore = stack.queryLong("SELECT count(*) FROM payments.payments");
-    int paymentPort = payment.awaitPort(Duration.ofSeconds(5));
-    double createdSeen = consumed(paymentPort, "OrderCreated");
+    int paymentManagement = payment.awaitManagementPort(Duration.ofSeconds(5));
+    double createdSeen = consumed(paymentManagement, "OrderCreated");
 
     // Every event of this order, on both topics, delivered a second time.
     List<ConsumerRecord<String, String>> events = new ArrayList<>();
@@ -288,7 +288,7 @@ class CheckoutIT {
     TestStack.await(
         "the payment service handling the repeated OrderCreated",
         SAGA,
-        () -> consumed(paymentPort, "OrderCreated") > createdSeen);
+        () -> consumed(paymentManagement, "OrderCreated") > createdSeen);
     // The other consumers get their copies at the same time; give them a moment.
     Thread.sleep(2_000);
     awaitCleanReconciliation();
@@ -341,7 +341,7 @@ class CheckoutIT {
     assertThat(getOrder(shopper, id).getString("status")).isEqualTo("pending");
 
     payment = stack.startService("payment", "payment-2", Map.of());
-    TestStack.awaitReady(payment, payment.awaitPort(Duration.ofSeconds(90)));
+    TestStack.awaitReady(payment);
     awaitStatus(shopper, id, "confirmed");
   }
 
@@ -357,7 +357,7 @@ class CheckoutIT {
     // Killed at once: the payment's outcome arrives while no order process runs.
     order.kill();
     order = stack.startService("order", "order-2", Map.of("ORDER_PAYMENT_DEADLINE_S", "120"));
-    TestStack.awaitReady(order, order.awaitPort(Duration.ofSeconds(90)));
+    TestStack.awaitReady(order);
     TestStack.await(
         "the new order instance discovered",
         Duration.ofSeconds(30),
@@ -410,9 +410,12 @@ class CheckoutIT {
   }
 
   /** Events of {@code type} a service's consumer has handled, from its own /metrics. */
-  private static double consumed(int port, String type) {
+  private static double consumed(int managementPort, String type) {
     return TestStack.metric(
-        port, "storefront_events_consumed_total", "type=\"" + type + "\"", "outcome=\"handled\"");
+        managementPort,
+        "storefront_events_consumed_total",
+        "type=\"" + type + "\"",
+        "outcome=\"handled\"");
   }
 
   private static JsonObject getOrder(String token, String orderId) throws Exception {

@@ -64,6 +64,9 @@ class DockerArtifactsTest {
   private static final Pattern SECRET_NAME =
       Pattern.compile(".*(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY).*");
 
+  /** Health and metrics in every container: apart from the service port (8080). */
+  private static final String MANAGEMENT_PORT = "8081";
+
   private static final String CLUSTER_SERVICE = "storefront-cluster";
 
   /** The load generator's image and its example Job, which the kustomization leaves out. */
@@ -119,11 +122,21 @@ class DockerArtifactsTest {
                 "/app/" + jar));
     assertThat(arguments(instructions, "EXPOSE"))
         .flatMap(ports -> List.of(ports.split("\\s+")))
-        .contains("8080", "5701");
+        .contains("8080", MANAGEMENT_PORT, "5701");
+    assertThat(arguments(instructions, "ENV"))
+        .flatMap(env -> List.of(env.split("\\s+")))
+        .as("the service port everywhere; health and metrics on a port of their own")
+        .contains(
+            "HTTP_PORT=8080",
+            "HTTP_HOST=0.0.0.0",
+            "MANAGEMENT_PORT=" + MANAGEMENT_PORT,
+            "MANAGEMENT_HOST=0.0.0.0");
     assertThat(arguments(instructions, "HEALTHCHECK"))
         .singleElement()
         .asString()
-        .contains("/health/ready");
+        .as("readiness, on the management port")
+        .contains("${MANAGEMENT_PORT}/health/ready")
+        .doesNotContain("HTTP_PORT");
 
     List<String> users = arguments(instructions, "USER");
     assertThat(users).as("a USER instruction").isNotEmpty();
@@ -243,7 +256,13 @@ class DockerArtifactsTest {
     assertThat(env)
         .containsEntry("STOREFRONT_CLUSTER_NAME", "storefront")
         .containsEntry("HTTP_PORT", "8080")
+        .containsEntry("MANAGEMENT_PORT", MANAGEMENT_PORT)
+        .containsEntry("MANAGEMENT_HOST", "0.0.0.0")
         .containsKey("STOREFRONT_CLUSTER_MEMBERS");
+    assertThat(list(compose, "services", service, "expose"))
+        .as("Prometheus and the healthcheck reach the management port on the compose network")
+        .map(String::valueOf)
+        .contains("8080", MANAGEMENT_PORT);
     assertThat(List.of(env.get("STOREFRONT_CLUSTER_MEMBERS").split(",")))
         .as("cluster members are compose services")
         .isSubsetOf(map(compose, "services").keySet());
@@ -288,6 +307,10 @@ class DockerArtifactsTest {
         .map(String::valueOf)
         .as("host port 8080 (or a variable defaulting to it) to container port 8080")
         .anySatisfy(port -> assertThat(port).matches("(\\$\\{[A-Z0-9_]+:-8080}|8080):8080"));
+    assertThat(list(compose, "services", "gateway", "ports"))
+        .map(String::valueOf)
+        .as("the management port is published nowhere")
+        .noneSatisfy(port -> assertThat(port).endsWith(":" + MANAGEMENT_PORT));
     for (String service : SERVICES) {
       if (!service.equals("gateway")) {
         assertThat(list(compose, "services", service, "ports"))
@@ -391,7 +414,9 @@ class DockerArtifactsTest {
           .anySatisfy(
               sd -> {
                 assertThat(list(sd, "names")).contains(service);
-                assertThat(string(sd, "port")).isEqualTo("8080");
+                assertThat(string(sd, "port"))
+                    .as("/metrics is on the management port")
+                    .isEqualTo(MANAGEMENT_PORT);
               });
     }
   }
@@ -460,10 +485,22 @@ class DockerArtifactsTest {
     int httpPort = containerPort(container, "http");
     assertThat(httpPort).isEqualTo(8080);
     assertThat(containerPort(container, "hazelcast")).isEqualTo(5701);
+    int managementPort = containerPort(container, "management");
+    assertThat(managementPort).isEqualTo(Integer.parseInt(MANAGEMENT_PORT));
     assertThat(string(container, "readinessProbe", "httpGet", "path")).isEqualTo("/health/ready");
-    assertThat(probePort(container, "readinessProbe")).isEqualTo(httpPort);
+    assertThat(probePort(container, "readinessProbe")).isEqualTo(managementPort);
     assertThat(string(container, "livenessProbe", "httpGet", "path")).isEqualTo("/health/live");
-    assertThat(probePort(container, "livenessProbe")).isEqualTo(httpPort);
+    assertThat(probePort(container, "livenessProbe")).isEqualTo(managementPort);
+    if (container.containsKey("startupProbe")) {
+      assertThat(probePort(container, "startupProbe")).isEqualTo(managementPort);
+    }
+    assertThat(list(k8sObject("Service", service), "spec", "ports"))
+        .as("the %s Service routes to the service port, never to the management port", service)
+        .allSatisfy(
+            port -> {
+              assertThat(string(port, "targetPort")).isNotIn("management", MANAGEMENT_PORT);
+              assertThat(string(port, "port")).isNotEqualTo(MANAGEMENT_PORT);
+            });
     assertThat(map(container, "resources", "requests")).containsKeys("cpu", "memory");
     assertThat(map(container, "resources", "limits")).containsKey("memory");
     assertThat(list(container, "lifecycle", "preStop", "exec", "command"))
@@ -478,7 +515,7 @@ class DockerArtifactsTest {
     assertThat(string(podSpec, "serviceAccountName")).isEqualTo(serviceAccountName());
     assertThat(map(pod, "metadata", "annotations"))
         .containsEntry("prometheus.io/scrape", "true")
-        .containsEntry("prometheus.io/port", String.valueOf(httpPort))
+        .containsEntry("prometheus.io/port", String.valueOf(managementPort))
         .containsEntry("prometheus.io/path", "/metrics");
 
     Map<String, Object> podLabels = map(pod, "metadata", "labels");
@@ -511,7 +548,9 @@ class DockerArtifactsTest {
     assertThat(common)
         .containsEntry("STOREFRONT_CLUSTER_JOIN", "kubernetes")
         .containsEntry("STOREFRONT_CLUSTER_NAME", "storefront")
-        .containsEntry("HTTP_PORT", "8080");
+        .containsEntry("HTTP_PORT", "8080")
+        .containsEntry("MANAGEMENT_PORT", MANAGEMENT_PORT)
+        .containsEntry("MANAGEMENT_HOST", "0.0.0.0");
     assertThat(common.get("STOREFRONT_CLUSTER_K8S_SERVICE_DNS")).startsWith(CLUSTER_SERVICE + ".");
     for (String own : List.of("STOREFRONT_CLUSTER_HOST", "PUBLIC_HOST")) {
       assertThat(string(env.get(own), "valueFrom", "fieldRef", "fieldPath"))

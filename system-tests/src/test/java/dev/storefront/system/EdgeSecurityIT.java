@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,6 +29,8 @@ class EdgeSecurityIT {
   private static TestStack stack;
   private static int gatewayPort;
   private static int cartPort;
+  private static int gatewayManagement;
+  private static int cartManagement;
 
   @BeforeAll
   static void startStack() throws Exception {
@@ -38,8 +41,10 @@ class EdgeSecurityIT {
     ServiceProcess cart = stack.startService("cart", "cart-1", Map.of());
     gatewayPort = gateway.awaitPort(Duration.ofSeconds(90));
     cartPort = cart.awaitPort(Duration.ofSeconds(90));
-    TestStack.awaitReady(gateway, gatewayPort);
-    TestStack.awaitReady(cart, cartPort);
+    gatewayManagement = gateway.awaitManagementPort(Duration.ofSeconds(90));
+    cartManagement = cart.awaitManagementPort(Duration.ofSeconds(90));
+    TestStack.awaitReady(gateway);
+    TestStack.awaitReady(cart);
     TestStack.await(
         "cart discovered",
         Duration.ofSeconds(30),
@@ -138,8 +143,25 @@ class EdgeSecurityIT {
                     Map.of("X-Storefront-Identity", "eyJhbGciOiJub25lIn0.e30."))
                 .statusCode())
         .isEqualTo(401);
-    // Health stays open to probes.
-    assertThat(TestStack.get(cartPort, "/health/live").statusCode()).isEqualTo(200);
+    // Health is for probes, on the management port; the service port has none.
+    assertThat(TestStack.get(cartPort, "/health/live").statusCode()).isEqualTo(404);
+    assertThat(TestStack.get(cartManagement, "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(3)
+  void nothingInternalAnswersOnThePublicPort() throws Exception {
+    for (String path : List.of("/metrics", "/health/live", "/health/ready")) {
+      HttpResponse<String> refused = TestStack.get(gatewayPort, path);
+      assertThat(refused.statusCode()).as(path).isEqualTo(404);
+      assertThat(refused.headers().firstValue("Content-Type"))
+          .as(path)
+          .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+      assertThat(refused.body()).as(path).doesNotContain("vertx_", "catalog@", "instanceId");
+    }
+    assertThat(TestStack.get(gatewayManagement, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(TestStack.get(gatewayManagement, "/metrics").body())
+        .contains("vertx_http_server_requests_total");
   }
 
   @Test
@@ -151,7 +173,7 @@ class EdgeSecurityIT {
         stack.startService(
             "gateway", "gateway-2", Map.of("RATE_LIMITS", "/api/auth/login=5/60s;/api=500/1s"));
     int secondPort = second.awaitPort(Duration.ofSeconds(90));
-    TestStack.awaitReady(second, secondPort);
+    TestStack.awaitReady(second);
     TestStack.await(
         "cart discovered by the second gateway",
         Duration.ofSeconds(30),

@@ -31,6 +31,7 @@ class GatewayFailoverIT {
 
   private static TestStack stack;
   private static int gatewayPort;
+  private static int gatewayManagement;
   private static ServiceProcess catalogA;
   private static ServiceProcess catalogB;
 
@@ -41,11 +42,12 @@ class GatewayFailoverIT {
     ServiceProcess gateway =
         stack.startService("gateway", "gateway-1", Map.of("RATE_LIMITS", "/api=100000/1s"));
     gatewayPort = gateway.awaitPort(Duration.ofSeconds(90));
+    gatewayManagement = gateway.awaitManagementPort(Duration.ofSeconds(90));
     catalogA = stack.startService("catalog", "catalog-a", Map.of());
     catalogB = stack.startService("catalog", "catalog-b", Map.of());
-    TestStack.awaitReady(gateway, gatewayPort);
-    TestStack.awaitReady(catalogA, catalogA.awaitPort(Duration.ofSeconds(90)));
-    TestStack.awaitReady(catalogB, catalogB.awaitPort(Duration.ofSeconds(90)));
+    TestStack.awaitReady(gateway);
+    TestStack.awaitReady(catalogA);
+    TestStack.awaitReady(catalogB);
     TestStack.await(
         "two catalog instances discovered",
         Duration.ofSeconds(30),
@@ -107,7 +109,7 @@ class GatewayFailoverIT {
   void newInstanceTakesTrafficOnceReady() throws Exception {
     ServiceProcess catalogC = stack.startService("catalog", "catalog-c", Map.of());
     int portC = catalogC.awaitPort(Duration.ofSeconds(90));
-    TestStack.awaitReady(catalogC, portC);
+    TestStack.awaitReady(catalogC);
     TestStack.await(
         "the new instance discovered",
         Duration.ofSeconds(15),
@@ -138,7 +140,8 @@ class GatewayFailoverIT {
   @Order(4)
   void metricsOutputPassesPromtool() throws Exception {
     Assumptions.assumeTrue(onPath("promtool"), "promtool is not installed");
-    for (int port : new int[] {gatewayPort, catalogA.awaitPort(Duration.ofSeconds(1))}) {
+    for (int port :
+        new int[] {gatewayManagement, catalogA.awaitManagementPort(Duration.ofSeconds(1))}) {
       HttpResponse<String> metrics = TestStack.get(port, "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
@@ -153,7 +156,7 @@ class GatewayFailoverIT {
               check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertThat(check.waitFor()).as("promtool on port %d said: %s", port, output).isZero();
     }
-    assertThat(TestStack.get(gatewayPort, "/metrics").body())
+    assertThat(TestStack.get(gatewayManagement, "/metrics").body())
         .contains("storefront_circuit_breaker_state{breaker=\"catalog@");
   }
 

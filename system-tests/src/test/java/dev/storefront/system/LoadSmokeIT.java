@@ -58,7 +58,7 @@ class LoadSmokeIT {
                 "MAIL_PORT", Integer.toString(smtp.getSmtp().getPort()),
                 "MAIL_STARTTLS", "DISABLED")));
     for (ServiceProcess process : services) {
-      TestStack.awaitReady(process, process.awaitPort(Duration.ofSeconds(120)));
+      TestStack.awaitReady(process);
     }
     TestStack.await(
         "every service discovered by the gateway",

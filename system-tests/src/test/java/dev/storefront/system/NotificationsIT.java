@@ -51,8 +51,8 @@ class NotificationsIT {
   private static Shop shop;
   private static ServiceProcess notification1;
   private static ServiceProcess notification2;
-  private static int notificationPort1;
-  private static int notificationPort2;
+  private static int notificationManagement1;
+  private static int notificationManagement2;
 
   @BeforeAll
   static void startStack() throws Exception {
@@ -80,10 +80,10 @@ class NotificationsIT {
     notification2 = startNotification("notification-2");
     for (ServiceProcess process :
         List.of(gateway, catalog, cart, order, payment, notification1, notification2)) {
-      TestStack.awaitReady(process, process.awaitPort(Duration.ofSeconds(120)));
+      TestStack.awaitReady(process);
     }
-    notificationPort1 = notification1.awaitPort(Duration.ofSeconds(5));
-    notificationPort2 = notification2.awaitPort(Duration.ofSeconds(5));
+    notificationManagement1 = notification1.awaitManagementPort(Duration.ofSeconds(5));
+    notificationManagement2 = notification2.awaitManagementPort(Duration.ofSeconds(5));
     TestStack.await(
         "every service discovered by the gateway",
         Duration.ofSeconds(60),
@@ -394,8 +394,10 @@ class NotificationsIT {
       SseClient.Event first = stream.nextOfType("notification", SAGA);
       heard.add(new JsonObject(first.data()).getString("orderId"));
       lastId = first.id();
-      serving = streamsOpen(notificationPort1) > 0 ? notification1 : notification2;
-      assertThat(streamsOpen(serving == notification1 ? notificationPort1 : notificationPort2))
+      serving = streamsOpen(notificationManagement1) > 0 ? notification1 : notification2;
+      assertThat(
+              streamsOpen(
+                  serving == notification1 ? notificationManagement1 : notificationManagement2))
           .isEqualTo(1);
 
       serving.kill();
@@ -506,16 +508,16 @@ class NotificationsIT {
         });
   }
 
-  private static double streamsOpen(int port) {
-    return TestStack.metric(port, "storefront_notification_streams_open");
+  private static double streamsOpen(int managementPort) {
+    return TestStack.metric(managementPort, "storefront_notification_streams_open");
   }
 
   /** Events the notification processes have handled (a repeat counts as handled too). */
   private static double consumedHandled() {
     return TestStack.metric(
-            notificationPort1, "storefront_events_consumed_total", "outcome=\"handled\"")
+            notificationManagement1, "storefront_events_consumed_total", "outcome=\"handled\"")
         + TestStack.metric(
-            notificationPort2, "storefront_events_consumed_total", "outcome=\"handled\"");
+            notificationManagement2, "storefront_events_consumed_total", "outcome=\"handled\"");
   }
 
   private static String hmacHex(String secret, String text) throws Exception {

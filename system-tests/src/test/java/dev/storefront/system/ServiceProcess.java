@@ -11,19 +11,23 @@ import java.util.Map;
 
 /**
  * One service's packaged fat jar running as its own JVM, the way the local stack and production run
- * it. Its output goes to a log file; its HTTP port is read from the port file it writes.
+ * it. Its output goes to a log file; its service port and its management port (health, metrics) are
+ * read from the port files it writes.
  */
 final class ServiceProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
   private final Path portFile;
+  private final Path managementPortFile;
   private final Path log;
 
-  private ServiceProcess(String name, Process process, Path portFile, Path log) {
+  private ServiceProcess(
+      String name, Process process, Path portFile, Path managementPortFile, Path log) {
     this.name = name;
     this.process = process;
     this.portFile = portFile;
+    this.managementPortFile = managementPortFile;
     this.log = log;
   }
 
@@ -36,8 +40,10 @@ final class ServiceProcess implements AutoCloseable {
     }
     Files.createDirectories(workDir);
     Path portFile = workDir.resolve(name + ".port");
+    Path managementPortFile = workDir.resolve(name + ".management-port");
     Path log = workDir.resolve(name + ".log");
     Files.deleteIfExists(portFile);
+    Files.deleteIfExists(managementPortFile);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -48,16 +54,26 @@ final class ServiceProcess implements AutoCloseable {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     builder.environment().put("PORT_FILE", portFile.toString());
+    builder.environment().put("MANAGEMENT_PORT_FILE", managementPortFile.toString());
     builder.environment().putIfAbsent("VERTICLE_INSTANCES", "2");
-    return new ServiceProcess(name, builder.start(), portFile, log);
+    return new ServiceProcess(name, builder.start(), portFile, managementPortFile, log);
   }
 
   String name() {
     return name;
   }
 
-  /** The HTTP port, once the process listens. */
+  /** The service port, once the process listens. */
   int awaitPort(Duration timeout) throws Exception {
+    return awaitPort(portFile, timeout);
+  }
+
+  /** The management port ({@code /health/*}, {@code /metrics}), once the process listens. */
+  int awaitManagementPort(Duration timeout) throws Exception {
+    return awaitPort(managementPortFile, timeout);
+  }
+
+  private int awaitPort(Path portFile, Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {

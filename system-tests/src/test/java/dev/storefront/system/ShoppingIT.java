@@ -71,10 +71,10 @@ class ShoppingIT {
                 Integer.toString(DEMO_PRODUCTS)));
     cartA = stack.startService("cart", "cart-a", Map.of());
     cartB = stack.startService("cart", "cart-b", Map.of());
-    TestStack.awaitReady(gateway, gatewayPort);
-    TestStack.awaitReady(catalog, catalog.awaitPort(Duration.ofSeconds(90)));
-    TestStack.awaitReady(cartA, cartA.awaitPort(Duration.ofSeconds(90)));
-    TestStack.awaitReady(cartB, cartB.awaitPort(Duration.ofSeconds(90)));
+    TestStack.awaitReady(gateway);
+    TestStack.awaitReady(catalog);
+    TestStack.awaitReady(cartA);
+    TestStack.awaitReady(cartB);
     TestStack.await(
         "one catalog and two cart instances discovered by the gateway",
         Duration.ofSeconds(60),
@@ -452,7 +452,7 @@ class ShoppingIT {
   @Order(8)
   void idempotentWritesInFlightOnAKilledCartProcessAreRetried() throws Exception {
     ServiceProcess cartC = stack.startService("cart", "cart-c", Map.of());
-    TestStack.awaitReady(cartC, cartC.awaitPort(Duration.ofSeconds(90)));
+    TestStack.awaitReady(cartC);
     TestStack.await(
         "the new cart instance discovered",
         Duration.ofSeconds(30),
@@ -471,9 +471,9 @@ class ShoppingIT {
       List<Shopper> shoppers,
       boolean writesDuringKill)
       throws Exception {
-    int victimPort = victim.awaitPort(Duration.ofSeconds(1));
+    int victimManagement = victim.awaitManagementPort(Duration.ofSeconds(1));
     int survivorPort = survivor.awaitPort(Duration.ofSeconds(1));
-    double servedByVictimBefore = cartRequests(victimPort);
+    double servedByVictimBefore = cartRequests(victimManagement);
 
     try (CartLoad load = new CartLoad(shoppers, writesDuringKill)) {
       TestStack.await("load under way", Duration.ofSeconds(30), () -> load.ok.get() >= 60);
@@ -481,7 +481,7 @@ class ShoppingIT {
       TestStack.await(
           victim.name() + " serving part of the load",
           Duration.ofSeconds(30),
-          () -> cartRequests(victimPort) - servedByVictimBefore >= 10);
+          () -> cartRequests(victimManagement) - servedByVictimBefore >= 10);
       int okBeforeKill = load.ok.get();
       long killedAt = System.nanoTime();
       victim.kill();
@@ -647,10 +647,10 @@ class ShoppingIT {
   }
 
   /** Requests answered by a cart process so far, from its own metrics. */
-  private static double cartRequests(int port) {
+  private static double cartRequests(int managementPort) {
     try {
       double total = 0;
-      for (String line : TestStack.get(port, "/metrics").body().split("\n")) {
+      for (String line : TestStack.get(managementPort, "/metrics").body().split("\n")) {
         if (line.startsWith("storefront_cart_operations_total{")) {
           total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }

@@ -179,14 +179,14 @@ final class TestStack implements AutoCloseable {
   }
 
   /**
-   * The sum of a Prometheus metric's samples on a process's {@code /metrics} whose labels contain
-   * every one of {@code labelParts} (for example {@code outcome="handled"}); 0 when it cannot be
-   * read.
+   * The sum of a Prometheus metric's samples on a process's {@code /metrics} (its management port)
+   * whose labels contain every one of {@code labelParts} (for example {@code outcome="handled"}); 0
+   * when it cannot be read.
    */
-  static double metric(int port, String name, String... labelParts) {
+  static double metric(int managementPort, String name, String... labelParts) {
     try {
       double total = 0;
-      for (String line : get(port, "/metrics").body().split("\n")) {
+      for (String line : get(managementPort, "/metrics").body().split("\n")) {
         if ((line.startsWith(name + "{") || line.startsWith(name + " "))
             && java.util.Arrays.stream(labelParts).allMatch(line::contains)) {
           total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -224,7 +224,9 @@ final class TestStack implements AutoCloseable {
     throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
   }
 
-  static void awaitReady(ServiceProcess process, int port) throws Exception {
+  /** Waits until {@code process} answers 200 on {@code /health/ready} (its management port). */
+  static void awaitReady(ServiceProcess process) throws Exception {
+    int port = process.awaitManagementPort(Duration.ofSeconds(90));
     await(
         process.name() + " ready",
         Duration.ofSeconds(90),

@@ -56,7 +56,7 @@ public record CartConfig(
       throw new ConfigException("CART_CATALOG_TIMEOUT_MS must be at least 1");
     }
     return new CartConfig(
-        HttpConfig.from(env, 0),
+        HttpConfig.from(env, HttpConfig.LOOPBACK, 0),
         KafkaConfig.from(env, SERVICE, instanceId),
         new Storage(
             Duration.ofSeconds(idleSeconds),

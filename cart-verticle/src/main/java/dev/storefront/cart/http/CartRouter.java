@@ -8,7 +8,6 @@ import dev.storefront.cart.model.CartLine;
 import dev.storefront.cart.model.Money;
 import dev.storefront.cart.repository.CartRepository;
 import dev.storefront.common.config.Env;
-import dev.storefront.common.http.Health;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.security.InternalIdentity;
@@ -75,8 +74,8 @@ public final class CartRouter {
   }
 
   /** A router for one event loop; the handlers behind it are shared. */
-  public Router router(Vertx vertx, Health health, Env env) {
-    Router router = ServiceRouter.withIdentity(vertx, health, env, "/api/*");
+  public Router router(Vertx vertx, Env env) {
+    Router router = ServiceRouter.withIdentity(vertx, env, "/api/*");
     router.get("/api/cart").respond(this::get);
     router.delete("/api/cart").respond(this::clear);
     router

@@ -48,7 +48,7 @@ public record CatalogConfig(
       throw new ConfigException("CATALOG_CACHE_SIZE must not be negative, got " + cacheSize);
     }
     return new CatalogConfig(
-        HttpConfig.from(env, 0),
+        HttpConfig.from(env, HttpConfig.LOOPBACK, 0),
         DatabaseConfig.from(env, SERVICE),
         KafkaConfig.from(env, SERVICE, instanceId),
         cacheSize,

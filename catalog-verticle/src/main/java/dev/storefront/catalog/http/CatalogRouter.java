@@ -4,7 +4,6 @@ import dev.storefront.catalog.service.ProductService;
 import dev.storefront.catalog.service.ReservationService;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.discovery.ServiceIdentity;
-import dev.storefront.common.http.Health;
 import dev.storefront.common.http.ServiceRouter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -18,13 +17,12 @@ public final class CatalogRouter {
 
   public static Router create(
       Vertx vertx,
-      Health health,
       Env env,
       ServiceIdentity identity,
       ProductService products,
       ReservationService reservations) {
     // Product reads are public; writes check the caller themselves; /internal/* needs one.
-    Router router = ServiceRouter.withIdentity(vertx, health, env, "/internal/*");
+    Router router = ServiceRouter.withIdentity(vertx, env, "/internal/*");
     String servedBy = identity.service() + "/" + identity.instanceId();
     // Lets operators and tests see which instance answered.
     Handler<RoutingContext> servedByHeader =

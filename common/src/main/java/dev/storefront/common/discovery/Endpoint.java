@@ -6,14 +6,16 @@ import io.vertx.servicediscovery.Status;
 import io.vertx.servicediscovery.types.HttpEndpoint;
 
 /**
- * One instance of a service, as published in discovery: an HTTP endpoint record whose metadata
- * names the instance and the cluster member that owns it.
+ * One instance of a service, as published in discovery: an HTTP endpoint record whose location is
+ * the service port and whose metadata names the instance, the cluster member that owns it and its
+ * management port (0 when it has none).
  */
 public record Endpoint(
     String registration,
     String service,
     String host,
     int port,
+    int managementPort,
     String instanceId,
     String nodeId,
     String version) {
@@ -21,13 +23,27 @@ public record Endpoint(
   static final String INSTANCE_ID = "instanceId";
   static final String NODE_ID = "nodeId";
   static final String VERSION = "version";
+  static final String MANAGEMENT_PORT = "managementPort";
 
+  /** A record of an instance that has no management port (a stand-in, say). */
   public static Record record(ServiceIdentity identity, String host, int port, String nodeId) {
+    return record(identity, host, port, 0, nodeId);
+  }
+
+  /**
+   * Callers route to {@code host:port}; {@code managementPort} (health and metrics, on the same
+   * host) is there for operators and their tools.
+   */
+  public static Record record(
+      ServiceIdentity identity, String host, int port, int managementPort, String nodeId) {
     JsonObject metadata =
         new JsonObject()
             .put(INSTANCE_ID, identity.instanceId())
             .put(NODE_ID, nodeId)
             .put(VERSION, identity.version());
+    if (managementPort > 0) {
+      metadata.put(MANAGEMENT_PORT, managementPort);
+    }
     return HttpEndpoint.createRecord(identity.service(), host, port, "/", metadata);
   }
 
@@ -47,6 +63,7 @@ public record Endpoint(
         record.getName(),
         location.getString("host"),
         location.getInteger("port"),
+        metadata.getInteger(MANAGEMENT_PORT, 0),
         metadata.getString(INSTANCE_ID),
         metadata.getString(NODE_ID),
         metadata.getString(VERSION));
@@ -61,12 +78,13 @@ public record Endpoint(
     return host + ":" + port;
   }
 
+  /** What an operator sees; {@code managementPort} only when the instance has one. */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("instanceId", instanceId)
-        .put("host", host)
-        .put("port", port)
-        .put("nodeId", nodeId)
-        .put("version", version);
+    JsonObject json =
+        new JsonObject().put("instanceId", instanceId).put("host", host).put("port", port);
+    if (managementPort > 0) {
+      json.put("managementPort", managementPort);
+    }
+    return json.put("nodeId", nodeId).put("version", version);
   }
 }

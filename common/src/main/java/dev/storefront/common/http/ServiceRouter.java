@@ -7,29 +7,37 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
 /**
- * The parts of every service's router that are not the service's own: request ids, health, metrics,
- * the not-found answer and the problem+json failure handler. A service's router factory starts with
- * {@link #create} and ends with {@link #complete}.
+ * The parts of every service's router that are not the service's own: request ids, the not-found
+ * answer and the problem+json failure handler. A service's router factory starts with {@link
+ * #create} and ends with {@link #complete}. Health and metrics are not among them: they live on the
+ * management router ({@link #management}), served on a port of its own, so a service port answers
+ * them with 404 like any other path it does not have.
  */
 public final class ServiceRouter {
 
   private ServiceRouter() {}
 
-  public static Router create(Vertx vertx, Health health) {
+  public static Router create(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::handle);
+    return router;
+  }
+
+  /** The management port's router: liveness, readiness and the Prometheus scrape, complete. */
+  public static Router management(Vertx vertx, Health health) {
+    Router router = create(vertx);
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(Metrics.scrapeHandler());
-    return router;
+    return complete(router);
   }
 
   /**
    * {@link #create}, plus the caller's identity as the gateway vouched for it ({@link
    * InternalIdentity}); under each of {@code protectedPaths} a request without one gets 401.
    */
-  public static Router withIdentity(Vertx vertx, Health health, Env env, String... protectedPaths) {
-    Router router = create(vertx, health);
+  public static Router withIdentity(Vertx vertx, Env env, String... protectedPaths) {
+    Router router = create(vertx);
     router.route().handler(InternalIdentity.create(vertx, env));
     for (String path : protectedPaths) {
       router.route(path).handler(InternalIdentity.required());

@@ -7,6 +7,9 @@ import dev.storefront.common.discovery.Endpoint;
 import dev.storefront.common.discovery.ServiceDirectory;
 import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.http.Health;
+import dev.storefront.common.http.InvalidRequests;
+import dev.storefront.common.http.ServiceRouter;
+import dev.storefront.common.http.StrictRequestDecoder;
 import dev.storefront.common.logging.RequestIdJsonProvider;
 import dev.storefront.common.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.servicediscovery.Record;
@@ -32,9 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a service's HTTP side in this process and makes it findable: one HTTP server verticle per
- * event loop on one port, one discovery record for the process once it listens, a local view of
- * every other service's instances, and the reaper that removes records of dead members. Stopping
- * withdraws the record first, then drains the servers.
+ * event loop on the service port, one small management server (health and metrics) on a port of its
+ * own, one discovery record for the process once it listens, a local view of every other service's
+ * instances, and the reaper that removes records of dead members. Stopping withdraws the record
+ * first, then drains the servers; the management server closes last, so probes see the process
+ * report not ready while it drains.
  */
 public final class ServiceHost {
 
@@ -59,6 +65,7 @@ public final class ServiceHost {
   private Record published;
   private Future<Void> withdrawal;
   private int port;
+  private HttpServer management;
 
   private ServiceHost(Vertx vertx, ServiceIdentity identity, Health health) {
     this.vertx = vertx;
@@ -119,24 +126,38 @@ public final class ServiceHost {
   public Future<ServiceHost> start(HttpConfig http, Function<Vertx, Router> routerFactory) {
     return directory
         .start()
-        .compose(d -> listen(http, routerFactory))
-        .compose(v -> writePortFile(http))
+        .compose(d -> listenForManagement(http))
+        .compose(v -> listen(http, routerFactory))
+        // The management port first: whoever sees the port file finds the management port too.
+        .compose(v -> writePortFile(http.managementPortFile(), managementPort()))
+        .compose(v -> writePortFile(http.portFile(), port))
+        .onFailure(e -> closeManagement())
         .map(this)
         .onSuccess(
             h -> {
               LOG.info(
-                  "{} instance {} listening on {} with {} event-loop servers",
+                  "{} instance {} listening on {}:{} with {} event-loop servers, management on"
+                      + " {}:{}",
                   identity.service(),
                   identity.instanceId(),
+                  http.host(),
                   port,
-                  http.instances());
+                  http.instances(),
+                  http.managementHost(),
+                  managementPort());
               reaper.start();
               publishWhenReady(http, true);
             });
   }
 
+  /** The service port, the one discovery publishes. */
   public int port() {
     return port;
+  }
+
+  /** The management port: {@code /health/live}, {@code /health/ready}, {@code /metrics}. */
+  public int managementPort() {
+    return management == null ? 0 : management.actualPort();
   }
 
   public ServiceIdentity identity() {
@@ -160,8 +181,36 @@ public final class ServiceHost {
             () -> {
               reaper.stop();
               discovery.close();
-              return Future.succeededFuture();
+              return closeManagement();
             });
+  }
+
+  private Future<Void> closeManagement() {
+    return management == null ? Future.succeededFuture() : management.close();
+  }
+
+  /**
+   * One server for the whole process: probes and scrapes are few, and the answers come from state
+   * every event loop shares.
+   */
+  private Future<Void> listenForManagement(HttpConfig http) {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(http.managementHost())
+            .setPort(http.managementPort())
+            .setCompressionSupported(true)
+            .setIdleTimeout(60)
+            .setHttp2ClearTextEnabled(false);
+    HttpServer server =
+        vertx
+            .createHttpServer(options)
+            .invalidRequestHandler(InvalidRequests::handle)
+            .connectionHandler(StrictRequestDecoder.installer(options, http.headTimeout()));
+    return server
+        .requestHandler(ServiceRouter.management(vertx, health))
+        .listen()
+        .onSuccess(s -> management = s)
+        .mapEmpty();
   }
 
   private Future<Void> listen(HttpConfig http, Function<Vertx, Router> routerFactory) {
@@ -234,7 +283,7 @@ public final class ServiceHost {
 
   private Future<Void> publish(HttpConfig http) {
     String nodeId = ClusterMembership.of(vertx).nodeId();
-    Record endpoint = Endpoint.record(identity, http.publicHost(), port, nodeId);
+    Record endpoint = Endpoint.record(identity, http.publicHost(), port, managementPort(), nodeId);
     return publishWithin(
             () -> discovery.publish(endpoint),
             late -> discovery.unpublish(late.getRegistration()),
@@ -334,16 +383,16 @@ public final class ServiceHost {
     return vertx.timer(duration.toMillis()).mapEmpty();
   }
 
-  private Future<Void> writePortFile(HttpConfig http) {
-    if (http.portFile().isEmpty()) {
+  private Future<Void> writePortFile(String file, int value) {
+    if (file.isEmpty()) {
       return Future.succeededFuture();
     }
-    Path target = Path.of(http.portFile());
+    Path target = Path.of(file);
     return vertx.executeBlocking(
         () -> {
           Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
           Files.createDirectories(target.toAbsolutePath().getParent());
-          Files.writeString(tmp, Integer.toString(port), StandardCharsets.US_ASCII);
+          Files.writeString(tmp, Integer.toString(value), StandardCharsets.US_ASCII);
           Files.move(
               tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           return null;

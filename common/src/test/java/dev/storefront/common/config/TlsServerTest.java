@@ -48,6 +48,7 @@ class TlsServerTest {
                 Map.of(
                     "TLS_CERT_PATH", certificate.certificatePath(),
                     "TLS_KEY_PATH", certificate.privateKeyPath())),
+            HttpConfig.LOOPBACK,
             0);
     HttpServerOptions options =
         http.applyTls(new HttpServerOptions())

@@ -3,7 +3,6 @@ package dev.storefront.common.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storefront.common.config.DatabaseConfig;
-import dev.storefront.common.http.Health;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.devstack.ThrowawayDatabase;
 import io.vertx.core.Future;
@@ -57,7 +56,7 @@ class PoolBusyIT {
                 "orders",
                 POOL_SIZE),
             1);
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     // Long enough that the burst arrives while the first query still holds the connection.
     router
         .get("/slow")

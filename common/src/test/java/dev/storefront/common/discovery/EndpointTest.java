@@ -39,8 +39,24 @@ class EndpointTest {
 
     assertThat(endpoint)
         .isEqualTo(
-            new Endpoint("reg-1", "catalog", "10.0.0.5", 8081, "c0ffee01", "node-1", "1.4.0"));
+            new Endpoint("reg-1", "catalog", "10.0.0.5", 8081, 0, "c0ffee01", "node-1", "1.4.0"));
     assertThat(endpoint.authority()).isEqualTo("10.0.0.5:8081");
+  }
+
+  @Test
+  void theManagementPortTravelsInTheMetadataBesideTheServicePort() {
+    Record stored =
+        Endpoint.record(CATALOG, "10.0.0.5", 8081, 9090, "node-1").setRegistration("reg-1");
+
+    assertThat(stored.getLocation().getInteger("port")).isEqualTo(8081);
+    assertThat(stored.getMetadata().getInteger("managementPort")).isEqualTo(9090);
+    Endpoint endpoint = Endpoint.from(new Record(new JsonObject(stored.toJson().encode())));
+    assertThat(endpoint)
+        .isEqualTo(
+            new Endpoint(
+                "reg-1", "catalog", "10.0.0.5", 8081, 9090, "c0ffee01", "node-1", "1.4.0"));
+    assertThat(endpoint.authority()).isEqualTo("10.0.0.5:8081");
+    assertThat(endpoint.toJson().getInteger("managementPort")).isEqualTo(9090);
   }
 
   @Test
@@ -55,7 +71,7 @@ class EndpointTest {
   @Test
   void toJsonDescribesTheInstance() {
     Endpoint endpoint =
-        new Endpoint("reg-1", "catalog", "10.0.0.5", 8081, "c0ffee01", "node-1", "1.4.0");
+        new Endpoint("reg-1", "catalog", "10.0.0.5", 8081, 0, "c0ffee01", "node-1", "1.4.0");
 
     assertThat(endpoint.toJson())
         .isEqualTo(

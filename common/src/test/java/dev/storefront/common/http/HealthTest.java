@@ -32,7 +32,7 @@ class HealthTest {
     client = WebClient.create(vertx);
     vertx
         .createHttpServer()
-        .requestHandler(ServiceRouter.complete(ServiceRouter.create(vertx, health)))
+        .requestHandler(ServiceRouter.management(vertx, health))
         .listen(0, "127.0.0.1")
         .map(HttpServer::actualPort)
         .onComplete(

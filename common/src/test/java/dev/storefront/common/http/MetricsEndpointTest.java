@@ -9,7 +9,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -25,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** /metrics serves the process's Prometheus registry, fed by Vert.x's own HTTP metrics. */
+/**
+ * The management port's /metrics serves the process's Prometheus registry, fed by Vert.x's own HTTP
+ * metrics of the service port.
+ */
 @ExtendWith(VertxExtension.class)
 class MetricsEndpointTest {
 
@@ -53,22 +55,18 @@ class MetricsEndpointTest {
 
   @Test
   void theScrapeCountsServedRequestsByRouteTemplate(VertxTestContext ctx) {
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     router.get("/items/:id").handler(rc -> rc.json(rc.pathParam("id")));
     ServiceRouter.complete(router);
     WebClient client = WebClient.create(vertx);
 
-    vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(0, "127.0.0.1")
-        .map(HttpServer::actualPort)
+    serve(router)
         .compose(
-            port ->
+            ports ->
                 client
-                    .get(port, "127.0.0.1", "/items/42")
+                    .get(ports[0], "127.0.0.1", "/items/42")
                     .send()
-                    .compose(first -> client.get(port, "127.0.0.1", "/metrics").send()))
+                    .compose(first -> client.get(ports[1], "127.0.0.1", "/metrics").send()))
         .onComplete(
             ctx.succeeding(
                 scrape ->
@@ -98,26 +96,21 @@ class MetricsEndpointTest {
 
   @Test
   void aClientNamedUnmeteredLeavesNoClientOrPoolMeters(VertxTestContext ctx) {
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     router.get("/items/:id").handler(rc -> rc.json(rc.pathParam("id")));
     ServiceRouter.complete(router);
     HttpClient metered = vertx.createHttpClient(new HttpClientOptions().setMetricsName("metered"));
     HttpClient unmetered =
         vertx.createHttpClient(new HttpClientOptions().setMetricsName(Metrics.UNMETERED + "hot"));
     WebClient scraper = WebClient.create(vertx);
-    int[] port = {0};
 
-    vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(0, "127.0.0.1")
-        .map(server -> port[0] = server.actualPort())
+    serve(router)
         .compose(
-            p ->
-                get(metered, p, "/items/1")
-                    .compose(a -> get(unmetered, p, "/items/2"))
-                    .compose(b -> get(unmetered, p, "/items/3"))
-                    .compose(c -> scraper.get(p, "127.0.0.1", "/metrics").send()))
+            ports ->
+                get(metered, ports[0], "/items/1")
+                    .compose(a -> get(unmetered, ports[0], "/items/2"))
+                    .compose(b -> get(unmetered, ports[0], "/items/3"))
+                    .compose(c -> scraper.get(ports[1], "127.0.0.1", "/metrics").send()))
         .onComplete(
             ctx.succeeding(
                 scrape ->
@@ -139,6 +132,21 @@ class MetricsEndpointTest {
                         })));
   }
 
+  /** {@code service} on one port and the management router on another: the two ports. */
+  private io.vertx.core.Future<int[]> serve(Router service) {
+    return vertx
+        .createHttpServer()
+        .requestHandler(service)
+        .listen(0, "127.0.0.1")
+        .compose(
+            served ->
+                vertx
+                    .createHttpServer()
+                    .requestHandler(ServiceRouter.management(vertx, new Health(vertx)))
+                    .listen(0, "127.0.0.1")
+                    .map(managed -> new int[] {served.actualPort(), managed.actualPort()}));
+  }
+
   private static io.vertx.core.Future<Integer> get(HttpClient client, int port, String uri) {
     return client
         .request(HttpMethod.GET, port, "127.0.0.1", uri)
@@ -149,23 +157,19 @@ class MetricsEndpointTest {
   @Test
   void theScrapePassesPromtool(VertxTestContext ctx) {
     Assumptions.assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed");
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     router.get("/items/:id").handler(rc -> rc.json(rc.pathParam("id")));
     ServiceRouter.complete(router);
     WebClient client = WebClient.create(vertx);
 
-    vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(0, "127.0.0.1")
-        .map(HttpServer::actualPort)
+    serve(router)
         .compose(
-            port ->
+            ports ->
                 client
-                    .get(port, "127.0.0.1", "/items/42")
+                    .get(ports[0], "127.0.0.1", "/items/42")
                     .send()
-                    .compose(ok -> client.get(port, "127.0.0.1", "/nowhere").send())
-                    .compose(notFound -> client.get(port, "127.0.0.1", "/metrics").send()))
+                    .compose(ok -> client.get(ports[0], "127.0.0.1", "/nowhere").send())
+                    .compose(notFound -> client.get(ports[1], "127.0.0.1", "/metrics").send()))
         .compose(scrape -> vertx.executeBlocking(() -> promtool(scrape.bodyAsString())))
         .onComplete(
             ctx.succeeding(

@@ -35,7 +35,7 @@ class ProblemHandlerTest {
   @BeforeEach
   void startServer(Vertx vertx, VertxTestContext ctx) {
     client = WebClient.create(vertx);
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     router.get("/items/:id").handler(rc -> rc.json(new JsonObject().put("id", rc.pathParam("id"))));
     router
         .get("/conflict")

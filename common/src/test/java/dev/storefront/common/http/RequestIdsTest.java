@@ -39,7 +39,7 @@ class RequestIdsTest {
     this.vertx = vertx;
     client = WebClient.create(vertx);
     downstream = WebClient.create(vertx);
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     router.get("/now").handler(rc -> reply(rc, RequestIds.current()));
     router
         .get("/after-timer")

@@ -74,7 +74,7 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
 
   public static GatewayConfig from(Env env) {
     return new GatewayConfig(
-        HttpConfig.from(env, 8080),
+        HttpConfig.from(env, HttpConfig.ALL_INTERFACES, 8080),
         DatabaseConfig.from(env, SERVICE, SCHEMA),
         new Upstream(
             env.millis("UPSTREAM_TIMEOUT_MS", 10_000),

@@ -1,6 +1,5 @@
 package dev.storefront.gateway.http;
 
-import dev.storefront.common.http.Health;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.metrics.Metrics;
@@ -59,19 +58,18 @@ public final class GatewayRouter {
   }
 
   /**
-   * The handler chain, in order: request id, health and metrics (common); security headers and CORS
-   * (so even refusals carry them); the request time limit and body size; authentication; the rate
-   * limit (per account when authenticated); validation against the OpenAPI document; the auth
-   * endpoints; the proxied resources. A caller without a valid token, or without the role a request
-   * needs, gets its 401 or 403 whatever the request looks like: the API's rules are not spelled out
-   * to callers who may not use it, and no body is read for them.
+   * The handler chain, in order: request id (common); security headers and CORS (so even refusals
+   * carry them); the request time limit and body size; authentication; the rate limit (per account
+   * when authenticated); validation against the OpenAPI document; the auth endpoints; the proxied
+   * resources. A caller without a valid token, or without the role a request needs, gets its 401 or
+   * 403 whatever the request looks like: the API's rules are not spelled out to callers who may not
+   * use it, and no body is read for them.
    *
    * <p>A router serves the requests of one event loop (each server verticle builds its own): their
    * time limits are kept on that loop (see {@link Deadlines}).
    */
   public static Router create(
       Vertx vertx,
-      Health health,
       Upstreams upstreams,
       GatewayConfig config,
       EdgeConfig edge,
@@ -111,7 +109,7 @@ public final class GatewayRouter {
             edge);
     RequestLimits limits = new RequestLimits(edge, deadlines);
 
-    Router router = ServiceRouter.create(vertx, health);
+    Router router = ServiceRouter.create(vertx);
     // One route, four handlers: moving on within a route skips matching another route.
     router
         .route()

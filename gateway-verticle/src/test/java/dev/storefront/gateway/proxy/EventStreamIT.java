@@ -72,6 +72,7 @@ class EventStreamIT {
   private Vertx vertx;
   private String deployment;
   private int port;
+  private int managementPort;
   private WebClient web;
   private EventStreamClient streams;
   private EventStreamBackend backend;
@@ -305,10 +306,12 @@ class EventStreamIT {
             .withMetrics(Metrics.factory())
             .build();
     Path portFile = temp.resolve("gateway.port");
+    Path managementPortFile = temp.resolve("gateway.management-port");
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", "0");
     env.put("PORT_FILE", portFile.toString());
+    env.put("MANAGEMENT_PORT_FILE", managementPortFile.toString());
     env.put("VERTICLE_INSTANCES", "2");
     env.put("PG_DATABASE", DATABASE);
     env.put("PG_USER", "postgres");
@@ -320,6 +323,7 @@ class EventStreamIT {
     env.putAll(overrides);
     deployment = await(vertx.deployVerticle(new GatewayVerticle(Env.of(env))), 30);
     port = Integer.parseInt(Files.readString(portFile).trim());
+    managementPort = Integer.parseInt(Files.readString(managementPortFile).trim());
     web = WebClient.create(vertx);
     streams = new EventStreamClient(vertx);
     backend = await(EventStreamBackend.start(vertx, heartbeatMillis), 10);
@@ -371,7 +375,8 @@ class EventStreamIT {
   }
 
   private double streamsOpen() throws Exception {
-    String scrape = await(web.get(port, "127.0.0.1", "/metrics").send(), 10).bodyAsString();
+    String scrape =
+        await(web.get(managementPort, "127.0.0.1", "/metrics").send(), 10).bodyAsString();
     Matcher m =
         Pattern.compile("(?m)^" + EventStreams.GAUGE + "(?:\\{[^}]*\\})? (\\S+)$").matcher(scrape);
     assertThat(m.find()).as("%s in the scrape", EventStreams.GAUGE).isTrue();

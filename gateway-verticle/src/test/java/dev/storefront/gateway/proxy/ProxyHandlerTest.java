@@ -9,7 +9,6 @@ import dev.storefront.common.config.HttpConfig;
 import dev.storefront.common.discovery.Endpoint;
 import dev.storefront.common.discovery.ServiceDirectory;
 import dev.storefront.common.discovery.ServiceIdentity;
-import dev.storefront.common.http.Health;
 import dev.storefront.gateway.config.GatewayConfig;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.http.GatewayRouter;
@@ -1001,7 +1000,18 @@ class ProxyHandlerTest {
     GatewayConfig config =
         new GatewayConfig(
             new HttpConfig(
-                HOST, 0, HOST, 1, Duration.ofSeconds(1), "", Duration.ofSeconds(10), "", ""),
+                HOST,
+                0,
+                HOST,
+                1,
+                Duration.ofSeconds(1),
+                "",
+                HOST,
+                0,
+                "",
+                Duration.ofSeconds(10),
+                "",
+                ""),
             new DatabaseConfig(HOST, 5432, "storefront", "gateway", "", "identity", 1),
             upstream);
     return directory
@@ -1014,7 +1024,6 @@ class ProxyHandlerTest {
                   .requestHandler(
                       GatewayRouter.create(
                           vertx,
-                          new Health(vertx),
                           upstreams,
                           config,
                           // The proxy is under test here: no limits in the way, no authentication.

@@ -37,7 +37,7 @@ public record NotificationConfig(
 
   public static NotificationConfig from(Env env, String instanceId) {
     return new NotificationConfig(
-        HttpConfig.from(env, 0),
+        HttpConfig.from(env, HttpConfig.LOOPBACK, 0),
         DatabaseConfig.from(env, SERVICE, SCHEMA),
         KafkaConfig.from(env, SERVICE, instanceId),
         MailConfig.from(env),

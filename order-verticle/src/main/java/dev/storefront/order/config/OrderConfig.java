@@ -62,7 +62,7 @@ public record OrderConfig(
     int maxFailures = env.positive("ORDER_BREAKER_MAX_FAILURES", 5);
     Duration reset = env.millis("ORDER_BREAKER_RESET_MS", 5_000);
     return new OrderConfig(
-        HttpConfig.from(env, 0),
+        HttpConfig.from(env, HttpConfig.LOOPBACK, 0),
         DatabaseConfig.from(env, SERVICE, SCHEMA),
         KafkaConfig.from(env, SERVICE, instanceId),
         new Checkout(

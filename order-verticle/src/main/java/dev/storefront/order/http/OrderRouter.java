@@ -1,7 +1,6 @@
 package dev.storefront.order.http;
 
 import dev.storefront.common.config.Env;
-import dev.storefront.common.http.Health;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.security.Caller;
@@ -60,8 +59,8 @@ public final class OrderRouter {
   }
 
   /** A router for one event loop; the services behind it are shared. */
-  public Router router(Vertx vertx, Health health, Env env) {
-    Router router = ServiceRouter.withIdentity(vertx, health, env, "/api/*");
+  public Router router(Vertx vertx, Env env) {
+    Router router = ServiceRouter.withIdentity(vertx, env, "/api/*");
     router
         .post("/api/orders")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))

@@ -108,7 +108,7 @@ public record PaymentConfig(
               + recovery.after().toMillis());
     }
     return new PaymentConfig(
-        HttpConfig.from(env, 0),
+        HttpConfig.from(env, HttpConfig.LOOPBACK, 0),
         DatabaseConfig.from(env, SERVICE, SCHEMA),
         KafkaConfig.from(env, SERVICE, instanceId),
         charging,

@@ -1,7 +1,6 @@
 package dev.storefront.payment.http;
 
 import dev.storefront.common.config.Env;
-import dev.storefront.common.http.Health;
 import dev.storefront.common.http.Problems;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.security.Caller;
@@ -15,16 +14,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /**
- * The payment service's HTTP side. The gateway routes nothing public here; besides health and
- * metrics there is one internal read for operators and tests: {@code GET
- * /internal/payments/{orderId}}, for an admin or the account that pays.
+ * The payment service's HTTP side. The gateway routes nothing public here; the service port has one
+ * internal read for operators and tests: {@code GET /internal/payments/{orderId}}, for an admin or
+ * the account that pays (health and metrics are on the management port).
  */
 public final class PaymentRouter {
 
   private PaymentRouter() {}
 
-  public static Router create(Vertx vertx, Health health, Env env, PaymentRepository payments) {
-    Router router = ServiceRouter.withIdentity(vertx, health, env, "/internal/*");
+  public static Router create(Vertx vertx, Env env, PaymentRepository payments) {
+    Router router = ServiceRouter.withIdentity(vertx, env, "/internal/*");
     router.get("/internal/payments/:orderId").respond(ctx -> find(ctx, payments));
     return ServiceRouter.complete(router);
   }
