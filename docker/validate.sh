@@ -40,6 +40,7 @@ compose_config() {
     CATALOG_DB_PASSWORD="$dummy" \
     ORDER_DB_PASSWORD="$dummy" \
     PAYMENT_DB_PASSWORD="$dummy" \
+    PAYMENT_CARD_KEY="$dummy" \
     NOTIFICATION_DB_PASSWORD="$dummy" \
     GRAFANA_ADMIN_PASSWORD="$dummy" \
     docker-compose -f "$here/compose.yaml" config -q

@@ -24,6 +24,8 @@ import java.util.Map;
  *   <li>every order's stock reservation matches its state (pending: reserved, confirmed: committed,
  *       cancelled: released), and no reservation is left without an order;
  *   <li>no outbox event waits unpublished;
+ *   <li>no outbox event holds a card number (a string of 12 to 19 digits): cards are named by
+ *       payment tokens everywhere outside the payment service's sealed store;
  *   <li>every confirmed order and every failed payment was told to its shopper (in the in-app feed,
  *       which every notification enters), no order was told the same thing twice, and no e-mail or
  *       webhook delivery is overdue (one that gave up is a figure, not a finding: the receiver may
@@ -69,6 +71,11 @@ public final class Reconciliation {
       this(name, tables, sql, true);
     }
   }
+
+  /** Events of an outbox with a JSON string of 12 to 19 digits anywhere: a card number. */
+  private static final String CARD_NUMBER_IN =
+      "SELECT event_id::text, event_type || ' for ' || event_key || ' holds a card number'"
+          + " FROM %s WHERE payload::text ~ '\"[0-9]{12,19}\"'";
 
   private static final List<Check> CHECKS =
       List.of(
@@ -157,6 +164,16 @@ public final class Reconciliation {
               "SELECT event_id::text, event_type || ' for ' || event_key || ' waiting since '"
                   + " || created_at FROM payments.outbox WHERE published_at IS NULL"
                   + " AND created_at < now() - make_interval(secs => ?)"),
+          new Check(
+              "card-number-in-order-events",
+              List.of("orders.outbox"),
+              CARD_NUMBER_IN.formatted("orders.outbox"),
+              false),
+          new Check(
+              "card-number-in-payment-events",
+              List.of("payments.outbox"),
+              CARD_NUMBER_IN.formatted("payments.outbox"),
+              false),
           new Check(
               "notification-confirmed-order-untold",
               List.of("orders.orders", "notifications.feed"),

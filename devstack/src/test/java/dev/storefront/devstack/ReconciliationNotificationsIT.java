@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The audit's notification checks against a throwaway database holding just the columns they read:
- * an order, a payment and the notification service's feed and delivery log.
+ * The audit's notification checks (and its search for card numbers in the order outbox) against a
+ * throwaway database holding just the columns they read: an order, a payment, the order outbox and
+ * the notification service's feed and delivery log.
  */
 class ReconciliationNotificationsIT {
 
@@ -36,7 +37,25 @@ class ReconciliationNotificationsIT {
         "CREATE TABLE notifications.feed (account_id text, seq bigint, order_id uuid, kind text)",
         "CREATE TABLE notifications.deliveries (id uuid, channel text, kind text,"
             + " destination text, status text, attempts int, next_attempt_at timestamptz,"
-            + " lease_until timestamptz)");
+            + " lease_until timestamptz)",
+        "CREATE TABLE orders.outbox (event_id uuid, event_type text, event_key text,"
+            + " payload jsonb, published_at timestamptz, created_at timestamptz DEFAULT now())");
+  }
+
+  @Test
+  void anEventHoldingACardNumberIsAFindingAndATokenIsNot() throws SQLException {
+    execute(
+        "INSERT INTO orders.outbox (event_id, event_type, event_key, payload, published_at)"
+            + " VALUES (gen_random_uuid(), 'OrderCreated', 'o-1', '{\"version\": 2, \"data\":"
+            + " {\"paymentToken\": \"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\", \"total\":"
+            + " {\"amountMinor\": 123456789012345}}}', now())");
+    assertThat(findings(Duration.ZERO, "card-number-in-order-events")).isZero();
+
+    execute(
+        "INSERT INTO orders.outbox (event_id, event_type, event_key, payload, published_at)"
+            + " VALUES (gen_random_uuid(), 'OrderCreated', 'o-2', '{\"version\": 1, \"data\":"
+            + " {\"paymentToken\": \"4242424242424242\"}}', now())");
+    assertThat(findings(Duration.ofHours(1), "card-number-in-order-events")).isEqualTo(1);
   }
 
   @AfterEach

@@ -5,7 +5,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
-/** Order and payment events as their publishers write them (docs/asyncapi.yaml), version 1. */
+/**
+ * Order and payment events as their publishers write them (docs/asyncapi.yaml): OrderCreated in
+ * version 2, the others in version 1.
+ */
 final class Events {
 
   private Events() {}
@@ -20,12 +23,15 @@ final class Events {
             .put("accountId", account)
             .put("items", items())
             .put("total", money(4_998))
-            .put("paymentToken", "4242424242424242")
+            .put("paymentToken", "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa")
             .putNull("cartUpdatedAt");
     if (email != null) {
       data.put("contactEmail", email);
     }
-    return EventEnvelope.create("OrderCreated", order, data).toJson();
+    EventEnvelope created = EventEnvelope.create("OrderCreated", order, data);
+    return new EventEnvelope(
+            created.eventId(), created.type(), 2, created.occurredAt(), order, data)
+        .toJson();
   }
 
   static JsonObject orderConfirmed(UUID order, String account) {

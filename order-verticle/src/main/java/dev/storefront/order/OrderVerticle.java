@@ -11,6 +11,7 @@ import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.runtime.ServiceHost;
 import dev.storefront.order.client.CartClient;
 import dev.storefront.order.client.CatalogClient;
+import dev.storefront.order.client.PaymentClient;
 import dev.storefront.order.config.OrderConfig;
 import dev.storefront.order.events.OrderEvents;
 import dev.storefront.order.events.PaymentEvent;
@@ -49,6 +50,7 @@ public class OrderVerticle extends VerticleBase {
   private ServiceHost host;
   private CartClient cart;
   private CatalogClient catalog;
+  private PaymentClient payment;
   private OutboxRelay relay;
   private EventConsumer consumer;
   private DeadlineSweeper sweeper;
@@ -81,6 +83,7 @@ public class OrderVerticle extends VerticleBase {
     ServiceHost created = ServiceHost.create(vertx, identity, health);
     cart = new CartClient(vertx, created.directory(), config.cart(), registry);
     catalog = new CatalogClient(vertx, created.directory(), config.catalog(), registry);
+    payment = new PaymentClient(vertx, created.directory(), config.payment(), registry);
     Clock clock = Clock.systemUTC();
     ensureTopics(config);
     return Postgres.start(vertx, config.db(), config.http().instances(), health)
@@ -99,7 +102,8 @@ public class OrderVerticle extends VerticleBase {
               sweeper = new DeadlineSweeper(vertx, transitions, keys, config.checkout());
               sweeper.start();
               CheckoutService checkout =
-                  new CheckoutService(pool, orders, keys, cart, catalog, config.checkout(), clock);
+                  new CheckoutService(
+                      pool, orders, keys, cart, catalog, payment, config.checkout(), clock);
               OrderRouter router = new OrderRouter(checkout, orders, metrics);
               return EventConsumer.start(
                       vertx,
@@ -176,6 +180,9 @@ public class OrderVerticle extends VerticleBase {
               }
               if (catalog != null) {
                 catalog.close();
+              }
+              if (payment != null) {
+                payment.close();
               }
               return Future.succeededFuture();
             })

@@ -162,7 +162,8 @@ class BrokerOutageIT {
                 InternalTokens.HEADER,
                 issuer.issue(new Caller(account, null, Set.of(Caller.CUSTOMER))))
             .putHeader("Idempotency-Key", UUID.randomUUID().toString())
-            .sendJsonObject(new JsonObject().put("paymentToken", "4242424242424242")));
+            .sendJsonObject(
+                new JsonObject().put("paymentToken", "tok_outageToken_0123456789abcdef")));
   }
 
   private static KafkaConsumerRecord<String, String> find(String orderId, String type) {

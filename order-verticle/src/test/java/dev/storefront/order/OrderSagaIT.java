@@ -2,6 +2,9 @@ package dev.storefront.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.config.KafkaConfig;
 import dev.storefront.common.events.EventEnvelope;
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The order service as the stack runs it (the real verticle, its migrations, two event-loop
@@ -52,7 +56,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrderSagaIT {
 
-  private static final String CARD = "4242424242424242";
+  /** A payment token the payment stand-in lets any account use. */
+  private static final String CARD = "tok_sagaSharedToken0123456789abcd";
+
+  /** Card numbers that must never be stored, published or logged. */
+  private static final List<String> CARD_NUMBERS =
+      List.of("4242424242424242", "4000000000000002", "4000000000009995");
 
   @TempDir static Path kafkaDir;
 
@@ -61,6 +70,8 @@ class OrderSagaIT {
   private static Vertx vertx;
   private static StandIns.Cart cart;
   private static StandIns.Catalog catalog;
+  private static StandIns.Payment payment;
+  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private static OrderVerticle order;
   private static SimpleMeterRegistry meters;
   private static WebClient web;
@@ -82,6 +93,10 @@ class OrderSagaIT {
             vertx, kafka, List.of("orders.events", "payments.events"), Topics.Settings.defaults()));
     cart = await(new StandIns.Cart().start(vertx));
     catalog = await(new StandIns.Catalog().start(vertx));
+    payment = await(new StandIns.Payment().start(vertx));
+    payment.anyone.add(CARD);
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     EcKeys.SigningKey key = EcKeys.generate();
     issuer = new InternalTokens.Issuer(vertx, key);
     Map<String, String> env = new HashMap<>(db.env());
@@ -112,6 +127,7 @@ class OrderSagaIT {
 
   @AfterAll
   static void stop() {
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     try {
       if (vertx != null) {
         await(vertx.close());
@@ -127,6 +143,193 @@ class OrderSagaIT {
   }
 
   // ---------------------------------------------------------------- checkout
+
+  // ------------------------------------------------------------- payment tokens
+
+  @Test
+  void aCardNumberInPlaceOfTheTokenIsRefusedAndGoesNowhere() throws Exception {
+    String kim = account();
+    cart.set(kim, true, line(product(10), "Book", 1, 1999));
+    int asked = payment.asked.size();
+
+    for (String card : List.of("4242424242424242", "4000 0000 0000 0002")) {
+      HttpResponse<Buffer> refused = checkout(kim, UUID.randomUUID().toString(), card);
+      assertProblem(refused, 400);
+      assertThat(refused.bodyAsJsonObject().getString("detail"))
+          .contains("never a card number")
+          .doesNotContain(card);
+    }
+    assertThat(payment.asked).hasSize(asked);
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + kim + "'"))
+        .isZero();
+    assertThat(
+            sqlLong(
+                "SELECT count(*) FROM orders.idempotency_keys WHERE account_id = '" + kim + "'"))
+        .isZero();
+  }
+
+  @Test
+  void anotherAccountsOrAnUnknownTokenIs422AndNothingIsReservedOrOrdered() throws Exception {
+    String lena = account();
+    String mark = account();
+    String book = product(10);
+    String marksToken = "tok_marksOwnToken_0123456789abcd";
+    payment.owners.put(marksToken, mark);
+    cart.set(lena, true, line(book, "Book", 1, 1999));
+    String key = UUID.randomUUID().toString();
+
+    HttpResponse<Buffer> foreign = checkout(lena, key, marksToken);
+    assertProblem(foreign, 422);
+    assertThat(foreign.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:payment-token-unknown");
+    HttpResponse<Buffer> unknown =
+        checkout(lena, UUID.randomUUID().toString(), "tok_neverIssued_0123456789abcdef");
+    assertProblem(unknown, 422);
+    assertThat(unknown.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:payment-token-unknown");
+    assertThat(catalog.stock.get(book)).isEqualTo(10);
+    assertThat(sqlLong("SELECT count(*) FROM orders.orders WHERE account_id = '" + lena + "'"))
+        .isZero();
+
+    // The refusal freed the key; with a token of her own the same key checks out.
+    String lenasToken = "tok_lenasOwnToken_0123456789abcd";
+    payment.owners.put(lenasToken, lena);
+    assertThat(checkout(lena, UUID.randomUUID().toString(), lenasToken).statusCode())
+        .isEqualTo(201);
+    // The owner's identity went to the payment service.
+    cart.set(mark, true, line(product(10), "Pen", 1, 250));
+    assertThat(checkout(mark, key, marksToken).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void anExpiredTokenIs422() throws Exception {
+    String nora = account();
+    String token = "tok_norasOldToken_0123456789abcd";
+    payment.owners.put(token, nora);
+    payment.expired.add(token);
+    cart.set(nora, true, line(product(10), "Book", 1, 1999));
+
+    HttpResponse<Buffer> expired = checkout(nora, UUID.randomUUID().toString(), token);
+    assertProblem(expired, 422);
+    assertThat(expired.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:payment-token-expired");
+  }
+
+  @Test
+  void whenThePaymentServiceCannotAnswerCheckoutGoesOnWithTheToken() throws Exception {
+    String olga = account();
+    String token = "tok_olgasToken_0123456789abcdefg";
+    cart.set(olga, true, line(product(10), "Book", 1, 1999));
+    payment.failing = true;
+    try {
+      HttpResponse<Buffer> response = checkout(olga, UUID.randomUUID().toString(), token);
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+      String orderId = response.bodyAsJsonObject().getString("id");
+      EventEnvelope created =
+          EventEnvelope.fromJson(new JsonObject(awaitEvent(orderId, "OrderCreated").value()));
+      // The payment service checks the token when it charges, and declines it if it must.
+      assertThat(created.data().getString("paymentToken")).isEqualTo(token);
+    } finally {
+      payment.failing = false;
+    }
+  }
+
+  @Test
+  void noCardNumberIsInAnyTableEventOrLogLine() throws Exception {
+    String paul = account();
+    cart.set(paul, true, line(product(10), "Book", 1, 1999));
+    for (String card : CARD_NUMBERS) {
+      checkout(paul, UUID.randomUUID().toString(), card);
+    }
+    String orderId = placeOrder(paul);
+    awaitEvent(orderId, "OrderCreated");
+
+    for (String table :
+        List.of(
+            "orders",
+            "order_items",
+            "idempotency_keys",
+            "outbox",
+            "unsettled_reservations",
+            "processed_events")) {
+      for (String card : CARD_NUMBERS) {
+        assertThat(
+                sqlLong(
+                    "SELECT count(*) FROM orders."
+                        + table
+                        + " t WHERE t::text LIKE '%"
+                        + card
+                        + "%'"))
+            .as("rows of %s holding %s", table, card)
+            .isZero();
+      }
+    }
+    String events = published.stream().map(KafkaConsumerRecord::value).toList().toString();
+    List<String> lines =
+        logs.list.stream()
+            .map(
+                e ->
+                    e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()))
+            .toList();
+    assertThat(lines).isNotEmpty();
+    for (String card : CARD_NUMBERS) {
+      assertThat(events).doesNotContain(card);
+      assertThat(lines).noneMatch(line -> line.contains(card));
+    }
+  }
+
+  @Test
+  void theMigrationReplacesCardNumbersInVersionOneEventsAndLeavesTokensAlone() throws Exception {
+    String oldOrder = UUID.randomUUID().toString();
+    JsonObject v1 =
+        new JsonObject()
+            .put("eventId", UUID.randomUUID().toString())
+            .put("type", "OrderCreated")
+            .put("version", 1)
+            .put("occurredAt", "2026-11-22T02:40:00.123Z")
+            .put("orderId", oldOrder)
+            .put(
+                "data",
+                new JsonObject()
+                    .put("accountId", "acct-old")
+                    .put("total", StandIns.money(100))
+                    .put("paymentToken", "4242424242424242"));
+    sql(
+        "INSERT INTO orders.outbox (event_id, topic, event_key, event_type, payload,"
+            + " published_at) VALUES ('"
+            + v1.getString("eventId")
+            + "', 'orders.events', '"
+            + oldOrder
+            + "', 'OrderCreated', '"
+            + v1.encode()
+            + "'::jsonb, now())");
+    String kept = placeOrder(account());
+
+    sql(
+        "SET search_path TO orders; "
+            + new String(
+                OrderSagaIT.class
+                    .getResourceAsStream("/db/orders/V3__no_card_numbers.sql")
+                    .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(
+            sqlText(
+                "SELECT payload->'data'->>'paymentToken' FROM orders.outbox WHERE event_key = '"
+                    + oldOrder
+                    + "'"))
+        .isEqualTo("removed");
+    assertThat(
+            sqlText(
+                "SELECT payload->'data'->>'paymentToken' FROM orders.outbox WHERE event_key = '"
+                    + kept
+                    + "' AND event_type = 'OrderCreated'"))
+        .isEqualTo(CARD);
+    assertThat(
+            sqlLong("SELECT count(*) FROM orders.outbox t WHERE t::text LIKE '%4242424242424242%'"))
+        .isZero();
+  }
 
   @Test
   void checkoutWritesOrderItemsAndOutboxAndTheRelayPublishesOrderCreated() throws Exception {
@@ -190,7 +393,7 @@ class OrderSagaIT {
     KafkaConsumerRecord<String, String> record = awaitEvent(orderId, "OrderCreated");
     assertThat(record.key()).isEqualTo(orderId);
     EventEnvelope event = EventEnvelope.fromJson(new JsonObject(record.value()));
-    assertThat(event.version()).isEqualTo(1);
+    assertThat(event.version()).isEqualTo(2);
     assertThat(event.orderId().toString()).isEqualTo(orderId);
     JsonObject data = event.data();
     assertThat(data.getString("accountId")).isEqualTo(alice);
@@ -249,7 +452,7 @@ class OrderSagaIT {
     String key = "reuse-" + UUID.randomUUID();
     assertThat(checkout(carol, key, CARD).statusCode()).isEqualTo(201);
 
-    HttpResponse<Buffer> other = checkout(carol, key, "4000000000000002");
+    HttpResponse<Buffer> other = checkout(carol, key, "tok_anotherToken_0123456789abcd");
 
     assertProblem(other, 422);
     assertThat(other.bodyAsJsonObject().getString("type"))
@@ -399,7 +602,7 @@ class OrderSagaIT {
             gina,
             null,
             Buffer.buffer(new JsonObject().put("paymentToken", CARD).encode()));
-    HttpResponse<Buffer> badCard = checkout(gina, UUID.randomUUID().toString(), "4242");
+    HttpResponse<Buffer> badCard = checkout(gina, UUID.randomUUID().toString(), "tok_short");
     HttpResponse<Buffer> anonymous =
         await(
             web.post(port, "127.0.0.1", "/api/orders")

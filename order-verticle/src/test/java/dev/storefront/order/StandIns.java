@@ -19,12 +19,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A cart and a catalog as their contracts describe them, published in discovery as services "cart"
- * and "catalog" like real instances, and recording what they were asked and with which identity.
+ * A cart, a catalog and the payment service's tokens as their contracts describe them, published in
+ * discovery as services "cart", "catalog" and "payment" like real instances, and recording what
+ * they were asked and with which identity.
  */
 final class StandIns {
 
@@ -248,6 +250,52 @@ final class StandIns {
           .setStatusCode(status)
           .putHeader("Content-Type", "application/problem+json")
           .end(body.encode());
+    }
+  }
+
+  /**
+   * {@code GET /api/payments/tokens/{token}}: 200 for a token of the caller (or one any caller may
+   * use), with {@code expired}; 404 for a token unknown or another account's, like the payment
+   * service.
+   */
+  static final class Payment extends Published {
+
+    final Map<String, String> owners = new ConcurrentHashMap<>();
+    final Set<String> anyone = ConcurrentHashMap.newKeySet();
+    final Set<String> expired = ConcurrentHashMap.newKeySet();
+    final List<String> asked = new CopyOnWriteArrayList<>();
+    volatile boolean failing;
+
+    Future<Payment> start(Vertx vertx) {
+      Router router = Router.router(vertx);
+      router.get("/api/payments/tokens/:token").handler(this::answer);
+      return publish(vertx, "payment", router).map(this);
+    }
+
+    private void answer(RoutingContext ctx) {
+      String token = ctx.pathParam("token");
+      asked.add(token);
+      if (failing) {
+        ctx.response().setStatusCode(503).end();
+        return;
+      }
+      String caller = subject(ctx.request().getHeader(InternalTokens.HEADER));
+      if (!anyone.contains(token) && (caller == null || !caller.equals(owners.get(token)))) {
+        ctx.response()
+            .setStatusCode(404)
+            .putHeader("Content-Type", "application/problem+json")
+            .end(new JsonObject().put("status", 404).put("detail", "No payment token").encode());
+        return;
+      }
+      ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put("token", token)
+                  .put("brand", "visa")
+                  .put("last4", "4242")
+                  .put("expired", expired.contains(token))
+                  .encode());
     }
   }
 

@@ -18,14 +18,18 @@ import dev.storefront.payment.http.PaymentRouter;
 import dev.storefront.payment.processor.CardProcessor;
 import dev.storefront.payment.processor.SimulatedCardProcessor;
 import dev.storefront.payment.repository.PaymentRepository;
+import dev.storefront.payment.repository.TokenRepository;
+import dev.storefront.payment.service.CardVault;
 import dev.storefront.payment.service.PaymentMetrics;
 import dev.storefront.payment.service.PaymentService;
+import dev.storefront.payment.service.PaymentTokens;
 import dev.storefront.payment.service.RecoverySweeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -90,11 +94,22 @@ public class PaymentVerticle extends VerticleBase {
         givenProcessor != null
             ? givenProcessor
             : new SimulatedCardProcessor(vertx, config.processor());
+    CardVault vault;
+    try {
+      vault = CardVault.of(PaymentConfig.Tokens.CARD_KEY_ENV, config.tokens().cardKey());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Clock clock = Clock.systemUTC();
+    PaymentMetrics metrics = new PaymentMetrics(meters);
     return Postgres.start(vertx, config.db(), config.http().instances(), health)
         .compose(
             p -> {
               pool = p;
               PaymentRepository repository = new PaymentRepository(pool);
+              PaymentTokens tokens =
+                  new PaymentTokens(
+                      new TokenRepository(pool), vault, config.tokens(), clock, metrics);
               payments =
                   new PaymentService(
                       vertx,
@@ -102,7 +117,8 @@ public class PaymentVerticle extends VerticleBase {
                       processor,
                       config.charging(),
                       config.recovery().abandonAfter(),
-                      new PaymentMetrics(meters));
+                      metrics,
+                      tokens);
               sweeper = new RecoverySweeper(vertx, repository, payments, config.recovery());
               sweeper.start();
               startConsuming(config);
@@ -115,7 +131,7 @@ public class PaymentVerticle extends VerticleBase {
                             identity,
                             config.http(),
                             health,
-                            v -> PaymentRouter.create(v, env, repository));
+                            v -> PaymentRouter.create(v, env, repository, tokens, clock));
                       });
             })
         .onSuccess(h -> host = h);

@@ -77,6 +77,9 @@ class PaymentInstancesIT {
     env.put("PAYMENT_RETRY_BACKOFF_MS", "20");
     env.put("PAYMENT_RETRY_BACKOFF_MAX_MS", "40");
     env.put("OUTBOX_POLL_INTERVAL_MS", "50");
+    byte[] cardKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(cardKey);
+    env.put("PAYMENT_CARD_KEY", java.util.Base64.getEncoder().encodeToString(cardKey));
     processor =
         new SimulatedCardProcessor(
             vertx,
@@ -177,6 +180,10 @@ class PaymentInstancesIT {
     assertThat(queryLong("SELECT count(*) FROM outbox")).isEqualTo(ORDERS);
   }
 
+  /**
+   * A version 1 event, with the card number itself: what waits on the topic from before payment
+   * tokens must be charged exactly once too, and it needs no token issued over HTTP.
+   */
   private static String orderCreated(UUID order, String card) {
     Money total = new Money(1_000, "EUR");
     JsonObject data =

@@ -2,6 +2,9 @@ package dev.storefront.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.storefront.common.config.Env;
 import dev.storefront.common.config.KafkaConfig;
 import dev.storefront.common.events.EventEnvelope;
@@ -48,6 +51,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The payment service as it runs (its verticle, migrations, consumer, outbox relay, recovery)
@@ -58,6 +62,15 @@ class PaymentSagaIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Caller ADMIN = new Caller("ops-1", "ops@example.com", Set.of("admin"));
+
+  /** A throwaway key for this test's database only. */
+  private static final String CARD_KEY = randomKey();
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
+  }
 
   @TempDir static Path kafkaDir;
 
@@ -72,9 +85,21 @@ class PaymentSagaIT {
   private static WebClient web;
   private static InternalTokens.Issuer issuer;
   private static final Map<String, List<JsonObject>> paymentEvents = new ConcurrentHashMap<>();
+  private static final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private static final List<String> CARD_NUMBERS =
+      List.of(
+          TestCards.APPROVED,
+          TestCards.DECLINED,
+          TestCards.INSUFFICIENT_FUNDS,
+          TestCards.PROCESSOR_ERROR,
+          TestCards.SLOW,
+          "5555555555554444");
 
   @BeforeAll
   static void start() throws Exception {
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     db = ThrowawayDatabase.create("payment_saga");
     broker = KafkaBroker.start(kafkaDir, 0, 0);
     vertx = Vertx.vertx();
@@ -96,6 +121,7 @@ class PaymentSagaIT {
     env.put("PAYMENT_RECOVERY_AFTER_MS", "1000");
     env.put("PAYMENT_RECOVERY_ABANDON_MS", "5000");
     env.put("OUTBOX_POLL_INTERVAL_MS", "50");
+    env.put("PAYMENT_CARD_KEY", CARD_KEY);
     meters = new SimpleMeterRegistry();
     verticle = new PaymentVerticle(Env.of(env), meters, null);
     await(vertx.deployVerticle(verticle));
@@ -119,6 +145,7 @@ class PaymentSagaIT {
 
   @AfterAll
   static void stop() {
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     try {
       if (vertx != null) {
         List<Future<?>> closing = new ArrayList<>();
@@ -449,9 +476,241 @@ class PaymentSagaIT {
     assertThat(invalid.getHeader("content-type")).startsWith("application/problem+json");
   }
 
+  // --- payment tokens --------------------------------------------------------------------------
+
+  @Test
+  void aCardBecomesAnOpaqueTokenOfItsAccountWithBrandLastFourAndExpiry() {
+    Caller owner = caller("acc-tok-1");
+    HttpResponse<Buffer> issued =
+        tokenize(owner, cardBody("4242 4242 4242 4242", 12, 2031).put("cvc", "987"));
+
+    assertThat(issued.statusCode()).as(issued.bodyAsString()).isEqualTo(201);
+    JsonObject body = issued.bodyAsJsonObject();
+    String token = body.getString("token");
+    assertThat(token).matches("tok_[A-Za-z0-9_-]{32}");
+    assertThat(issued.getHeader("Location")).isEqualTo("/api/payments/tokens/" + token);
+    assertThat(body.getString("brand")).isEqualTo("visa");
+    assertThat(body.getString("last4")).isEqualTo("4242");
+    assertThat(body.getInteger("expMonth")).isEqualTo(12);
+    assertThat(body.getInteger("expYear")).isEqualTo(2031);
+    assertThat(java.time.Instant.parse(body.getString("expiresAt")))
+        .isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+    assertThat(body.encode()).doesNotContain("4242424242424242").doesNotContain("987");
+
+    // The card is kept sealed: neither its number nor its code is in the row.
+    Map<String, Object> row = row("SELECT * FROM payment_tokens WHERE id = '" + token + "'");
+    assertThat(row.get("account_id")).isEqualTo("acc-tok-1");
+    assertThat(row.get("last4")).isEqualTo("4242");
+    assertThat(
+            queryLong(
+                "SELECT count(*) FROM payment_tokens t WHERE t::text LIKE '%4242424242424242%'"
+                    + " OR encode(card_sealed, 'escape') LIKE '%4242424242424242%'"))
+        .isZero();
+
+    HttpResponse<Buffer> read = get("/api/payments/tokens/" + token, owner);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.bodyAsJsonObject().getString("last4")).isEqualTo("4242");
+    assertThat(read.bodyAsJsonObject().getBoolean("expired")).isFalse();
+    assertThat(get("/api/payments/tokens/" + token, caller("acc-tok-2")).statusCode())
+        .isEqualTo(404);
+    assertThat(get("/api/payments/tokens/tok_unknownunknownunknown", owner).statusCode())
+        .isEqualTo(404);
+    assertThat(counter("storefront_payment_tokens_issued", "brand", "visa")).isGreaterThan(0);
+  }
+
+  @Test
+  void aBadCardGetsAClearProblemAndNoToken() {
+    Caller shopper = caller("acc-tok-3");
+    long before = queryLong("SELECT count(*) FROM payment_tokens");
+
+    HttpResponse<Buffer> luhn = tokenize(shopper, cardBody("4242424242424241", 12, 2031));
+    assertThat(luhn.statusCode()).isEqualTo(422);
+    assertThat(luhn.getHeader("content-type")).startsWith("application/problem+json");
+    assertThat(luhn.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:invalid-card-number");
+    assertThat(luhn.bodyAsString()).doesNotContain("4242424242424241");
+
+    HttpResponse<Buffer> expired = tokenize(shopper, cardBody(TestCards.APPROVED, 1, 2020));
+    assertThat(expired.statusCode()).isEqualTo(422);
+    assertThat(expired.bodyAsJsonObject().getString("type"))
+        .isEqualTo("urn:storefront:problem:card-expired");
+
+    assertThat(tokenize(shopper, cardBody("4242", 12, 2031)).statusCode()).isEqualTo(400);
+    assertThat(tokenize(shopper, cardBody(TestCards.APPROVED, 13, 2031)).statusCode())
+        .isEqualTo(400);
+    assertThat(
+            tokenize(shopper, cardBody(TestCards.APPROVED, 12, 2031).put("cvc", "12")).statusCode())
+        .isEqualTo(400);
+    assertThat(tokenize(shopper, new JsonObject()).statusCode()).isEqualTo(400);
+    assertThat(tokenize(null, cardBody(TestCards.APPROVED, 12, 2031)).statusCode()).isEqualTo(401);
+    assertThat(queryLong("SELECT count(*) FROM payment_tokens")).isEqualTo(before);
+  }
+
+  @Test
+  void anotherAccountsTokenIsDeclinedWithoutAskingTheProcessor() {
+    UUID order = UUID.randomUUID();
+    String foreign = token("acc-tok-owner", TestCards.APPROVED);
+    send(orderCreatedWithToken(order, "acc-tok-thief", 1_000, foreign));
+
+    JsonObject data = awaitEvent(order, "PaymentFailed").getJsonObject("data");
+    assertThat(data.getString("reason")).isEqualTo("declined");
+    assertThat(data.getString("detail")).isEqualTo("unknown payment token");
+    assertThat(payment(order).get("status")).isEqualTo("failed");
+    assertThat(payment(order).get("card_last4")).isNull();
+    assertThat(processor.ledger(order.toString())).isEmpty();
+    assertThat(counter("storefront_payment_token_refusals", "reason", "unknown")).isGreaterThan(0);
+
+    UUID unknown = UUID.randomUUID();
+    send(orderCreatedWithToken(unknown, "acc-tok-thief", 1_000, "tok_neverissuedneverissued"));
+    assertThat(awaitEvent(unknown, "PaymentFailed").getJsonObject("data").getString("detail"))
+        .isEqualTo("unknown payment token");
+    assertThat(processor.ledger(unknown.toString())).isEmpty();
+  }
+
+  @Test
+  void aTokenExpiredWhenTheOrderWasPlacedIsDeclined() {
+    String account = "acc-tok-5";
+    String token = token(account, TestCards.APPROVED);
+    sql(
+        "UPDATE payment_tokens SET expires_at = now() - interval '1 minute' WHERE id = '"
+            + token
+            + "'");
+    UUID order = UUID.randomUUID();
+    send(orderCreatedWithToken(order, account, 1_000, token));
+
+    JsonObject data = awaitEvent(order, "PaymentFailed").getJsonObject("data");
+    assertThat(data.getString("detail")).isEqualTo("payment token expired");
+    assertThat(processor.ledger(order.toString())).isEmpty();
+    assertThat(
+            get("/api/payments/tokens/" + token, caller(account))
+                .bodyAsJsonObject()
+                .getBoolean("expired"))
+        .isTrue();
+  }
+
+  @Test
+  void expiredTokensArePurgedWithTheirCardsAfterTheirRetention() {
+    String token = token("acc-tok-6", TestCards.APPROVED);
+    sql(
+        "UPDATE payment_tokens SET expires_at = now() - interval '3 days' WHERE id = '"
+            + token
+            + "'");
+    waitUntil(
+        () -> queryLong("SELECT count(*) FROM payment_tokens WHERE id = '" + token + "'") == 0,
+        "the expired token to be deleted");
+    assertThat(counter("storefront_payment_tokens_purged")).isGreaterThan(0);
+  }
+
+  @Test
+  void versionOneEventsAreStillReadTheirCardChargedOnceOrTheRemovedCardDeclined() {
+    UUID legacy = UUID.randomUUID();
+    send(orderCreatedV1(legacy, "acc-v1", 1_000, TestCards.APPROVED));
+    awaitEvent(legacy, "PaymentSucceeded");
+    assertThat(payment(legacy).get("card_last4")).isEqualTo("4242");
+    assertThat(ledger(legacy).captures()).isEqualTo(1);
+
+    UUID migrated = UUID.randomUUID();
+    send(orderCreatedV1(migrated, "acc-v1", 1_000, "removed"));
+    JsonObject data = awaitEvent(migrated, "PaymentFailed").getJsonObject("data");
+    assertThat(data.getString("reason")).isEqualTo("declined");
+    assertThat(data.getString("detail")).isEqualTo("card number removed from the order");
+    assertThat(processor.ledger(migrated.toString())).isEmpty();
+  }
+
+  @Test
+  void noCardNumberIsInAnyTableLogLineOrMetric() {
+    UUID paid = UUID.randomUUID();
+    UUID declined = UUID.randomUUID();
+    send(orderCreated(paid, "acc-scan", 1_000, TestCards.APPROVED));
+    send(orderCreated(declined, "acc-scan", 1_000, TestCards.DECLINED));
+    awaitEvent(paid, "PaymentSucceeded");
+    awaitEvent(declined, "PaymentFailed");
+
+    for (String table : List.of("payments", "outbox", "processed_events", "payment_tokens")) {
+      for (String card : CARD_NUMBERS) {
+        assertThat(
+                queryLong(
+                    "SELECT count(*) FROM " + table + " t WHERE t::text LIKE '%" + card + "%'"))
+            .as("rows of %s holding %s", table, card)
+            .isZero();
+      }
+    }
+    // Every payment event this test run published, as it went over Kafka.
+    String published = paymentEvents.values().toString();
+    List<String> lines =
+        logs.list.stream()
+            .map(
+                e ->
+                    e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()))
+            .toList();
+    assertThat(lines).isNotEmpty();
+    String metrics =
+        meters.getMeters().stream().map(m -> m.getId().toString()).reduce("", String::concat);
+    for (String card : CARD_NUMBERS) {
+      assertThat(published).doesNotContain(card);
+      assertThat(lines).noneMatch(line -> line.contains(card));
+      assertThat(metrics).doesNotContain(card);
+    }
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
+  /** An OrderCreated (version 2) paying with a token the account was issued for {@code card}. */
   private static String orderCreated(UUID order, String account, long amount, String card) {
+    return orderCreatedWithToken(order, account, amount, token(account, card));
+  }
+
+  private static String orderCreatedWithToken(
+      UUID order, String account, long amount, String paymentToken) {
+    JsonObject data =
+        new JsonObject()
+            .put("accountId", account)
+            .put("items", items(amount))
+            .put("total", new Money(amount, "EUR").toJson())
+            .put("paymentToken", paymentToken)
+            .put("cartUpdatedAt", null)
+            .put("contactEmail", null);
+    EventEnvelope created = EventEnvelope.create("OrderCreated", order, data);
+    return new EventEnvelope(
+            created.eventId(), created.type(), 2, created.occurredAt(), order, data)
+        .toJson()
+        .encode();
+  }
+
+  /** The token of {@code account} for {@code card}, issued once over HTTP. */
+  private static String token(String account, String card) {
+    return tokens.computeIfAbsent(
+        account + "|" + card,
+        k -> {
+          HttpResponse<Buffer> issued = tokenize(caller(account), cardBody(card, 12, 2031));
+          assertThat(issued.statusCode()).as(issued.bodyAsString()).isEqualTo(201);
+          return issued.bodyAsJsonObject().getString("token");
+        });
+  }
+
+  private static Caller caller(String account) {
+    return new Caller(account, account + "@example.com", Set.of("customer"));
+  }
+
+  private static JsonObject cardBody(String number, int month, int year) {
+    return new JsonObject()
+        .put("number", number)
+        .put("expMonth", month)
+        .put("expYear", year)
+        .put("cvc", "123");
+  }
+
+  private static HttpResponse<Buffer> tokenize(Caller caller, JsonObject body) {
+    var request = web.post(verticle.port(), "127.0.0.1", "/api/payments/tokens");
+    if (caller != null) {
+      request.putHeader(InternalTokens.HEADER, issuer.issue(caller));
+    }
+    return await(request.sendJsonObject(body));
+  }
+
+  /** An OrderCreated as version 1 published it: the card number itself in paymentToken. */
+  private static String orderCreatedV1(UUID order, String account, long amount, String card) {
     JsonObject data =
         new JsonObject()
             .put("accountId", account)
@@ -541,6 +800,23 @@ class PaymentSagaIT {
         Statement s = c.createStatement()) {
       s.execute("SET search_path TO payments");
       ResultSet rs = s.executeQuery("SELECT * FROM payments WHERE order_id = '" + order + "'");
+      Map<String, Object> row = new HashMap<>();
+      if (rs.next()) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+        }
+      }
+      return row;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Object> row(String query) {
+    try (Connection c = db.adminConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET search_path TO payments");
+      ResultSet rs = s.executeQuery(query);
       Map<String, Object> row = new HashMap<>();
       if (rs.next()) {
         for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {

@@ -79,12 +79,13 @@ class CheckoutIT {
       TestStack.awaitReady(process);
     }
     TestStack.await(
-        "catalog, cart and order discovered by the gateway",
+        "catalog, cart, order and payment discovered by the gateway",
         Duration.ofSeconds(60),
         () ->
             TestStack.instances(gatewayPort, "catalog").size() == 1
                 && TestStack.instances(gatewayPort, "cart").size() == 1
-                && TestStack.instances(gatewayPort, "order").size() == 1);
+                && TestStack.instances(gatewayPort, "order").size() == 1
+                && TestStack.instances(gatewayPort, "payment").size() == 1);
     shop = new Shop(gatewayPort).withAdmin(ADMIN_EMAIL);
   }
 
@@ -334,6 +335,9 @@ class CheckoutIT {
     String shopper = shop.signUp("payment-killed-" + UUID.randomUUID() + "@example.com");
     String product = shop.newProduct(10, 900);
     shop.putItem(shopper, product, 1);
+    // The card was tokenized before: checkout goes on without the payment service, which checks
+    // the token when it charges.
+    shop.paymentToken(shopper, APPROVED);
     payment.kill();
     HttpResponse<String> placed = shop.checkout(shopper, UUID.randomUUID().toString(), APPROVED);
     assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);

@@ -91,6 +91,7 @@ class NotificationsIT {
             TestStack.instances(gatewayPort, "catalog").size() == 1
                 && TestStack.instances(gatewayPort, "cart").size() == 1
                 && TestStack.instances(gatewayPort, "order").size() == 1
+                && TestStack.instances(gatewayPort, "payment").size() == 1
                 && TestStack.instances(gatewayPort, "notification").size() == 2);
     shop = new Shop(gatewayPort).withAdmin(ADMIN_EMAIL);
   }

@@ -21,6 +21,7 @@ final class Shop {
   static final String PASSWORD = "correct horse battery";
 
   private final int gatewayPort;
+  private final Map<String, String> paymentTokens = new java.util.concurrent.ConcurrentHashMap<>();
   private String admin;
 
   Shop(int gatewayPort) {
@@ -80,11 +81,32 @@ final class Shop {
         });
   }
 
+  /** A payment token for {@code card} (a test card number), issued to the caller once. */
+  String paymentToken(String token, String card) throws Exception {
+    String known = paymentTokens.get(token + "|" + card);
+    if (known != null) {
+      return known;
+    }
+    JsonObject input =
+        new JsonObject()
+            .put("number", card)
+            .put("expMonth", 12)
+            .put("expYear", java.time.Year.now().getValue() + 3)
+            .put("cvc", "123");
+    HttpResponse<String> issued =
+        send("POST", "/api/payments/tokens", input.encode(), token, Map.of());
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    String paymentToken = new JsonObject(issued.body()).getString("token");
+    paymentTokens.put(token + "|" + card, paymentToken);
+    return paymentToken;
+  }
+
+  /** Checks out paying with {@code card}: tokenized first, as a storefront does. */
   HttpResponse<String> checkout(String token, String key, String card) throws Exception {
     return send(
         "POST",
         "/api/orders",
-        new JsonObject().put("paymentToken", card).encode(),
+        new JsonObject().put("paymentToken", paymentToken(token, card)).encode(),
         token,
         Map.of("Idempotency-Key", key));
   }

@@ -39,6 +39,9 @@ final class TestStack implements AutoCloseable {
   private final KafkaBroker kafka;
   private final List<ServiceProcess> processes = new ArrayList<>();
 
+  /** The stack's own key for sealing stored cards: every payment process of it shares it. */
+  private final String paymentCardKey = randomKey();
+
   private TestStack(
       Path root,
       Path workDir,
@@ -77,10 +80,19 @@ final class TestStack implements AutoCloseable {
     env.put("SHUTDOWN_DRAIN_MS", "3000");
     // Seven processes of 16 connections would pass PostgreSQL's default of 100 connections.
     env.put("PG_POOL_SIZE", "8");
+    if (service.equals("payment")) {
+      env.put("PAYMENT_CARD_KEY", paymentCardKey);
+    }
     env.putAll(extraEnv);
     ServiceProcess process = ServiceProcess.start(root, service + "-verticle", name, workDir, env);
     processes.add(process);
     return process;
+  }
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
   }
 
   /** The stack's own broker: tests stop and restart it to show what survives an outage. */

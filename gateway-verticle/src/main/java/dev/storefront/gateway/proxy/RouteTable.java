@@ -23,6 +23,7 @@ public final class RouteTable {
           new Route("/api/categories", "catalog"),
           new Route("/api/cart", "cart"),
           new Route("/api/orders", "order"),
+          new Route("/api/payments", "payment"),
           new Route("/api/notifications", "notification"));
 
   private RouteTable() {}

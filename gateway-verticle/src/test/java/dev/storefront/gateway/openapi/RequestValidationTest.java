@@ -171,7 +171,9 @@ class RequestValidationTest {
   void goodRequestsPassAndJsonBodiesArriveIntact(VertxTestContext ctx) {
     String cartBody = "{\"quantity\": 2}";
     String registration = "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}";
-    String checkout = "{\"paymentToken\":\"4242424242424242\"}";
+    String checkout = "{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\"}";
+    String card =
+        "{\"number\":\"4242 4242 4242 4242\",\"expMonth\":12,\"expYear\":2030,\"cvc\":\"123\"}";
     expect(
         ctx,
         List.of(
@@ -195,6 +197,12 @@ class RequestValidationTest {
                         "Content-Type",
                         "application/json"),
                     Buffer.buffer(checkout)),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/payments/tokens",
+                    Map.of("Content-Type", "application/json"),
+                    Buffer.buffer(card)),
             () -> get("/api/notifications?unread=true&page=1&size=100"),
             () -> send(HttpMethod.DELETE, "/api/cart", Map.of(), null),
             () -> get("/health/live"),
@@ -206,12 +214,13 @@ class RequestValidationTest {
                     Buffer.buffer("streamed"))),
         answers -> {
           assertThat(answers).extracting(Answer::status).containsOnly(200);
-          assertThat(reached).hasSize(10);
+          assertThat(reached).hasSize(11);
           assertThat(reached.get(3).buffered()).isEqualTo(Buffer.buffer(cartBody));
           assertThat(reached.get(4).buffered()).isEqualTo(Buffer.buffer(registration));
           assertThat(reached.get(5).buffered()).isEqualTo(Buffer.buffer(checkout));
+          assertThat(reached.get(6).buffered()).isEqualTo(Buffer.buffer(card));
           // A path the document does not describe leaves its body streaming.
-          assertThat(reached.get(9).streamed()).isEqualTo(Buffer.buffer("streamed"));
+          assertThat(reached.get(10).streamed()).isEqualTo(Buffer.buffer("streamed"));
         });
   }
 
@@ -300,23 +309,44 @@ class RequestValidationTest {
                     HttpMethod.POST,
                     "/api/orders",
                     Map.of("Idempotency-Key", "checkout-0001", "Content-Type", "application/json"),
-                    Buffer.buffer("{\"paymentToken\":\"4242-4242\"}")),
+                    Buffer.buffer("{\"paymentToken\":\"4242424242424242\"}")),
             () ->
                 send(
                     HttpMethod.POST,
                     "/api/orders",
                     Map.of("Idempotency-Key", "checkout-0002", "Content-Type", "application/json"),
-                    Buffer.buffer("{}"))),
+                    Buffer.buffer("{}")),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/payments/tokens",
+                    Map.of("Content-Type", "application/json"),
+                    Buffer.buffer(
+                        "{\"number\":\"4242424242424242\",\"expMonth\":13,\"expYear\":2030,"
+                            + "\"cvc\":\"123\"}")),
+            () ->
+                send(
+                    HttpMethod.POST,
+                    "/api/payments/tokens",
+                    Map.of("Content-Type", "application/json"),
+                    Buffer.buffer(
+                        "{\"number\":\"4242424242424242\",\"expMonth\":12,\"expYear\":2030}"))),
         answers -> {
           assertProblem(answers.get(0), 400, "header Idempotency-Key is required");
           assertProblem(
               answers.get(1), 400, "header Idempotency-Key must have at least 8 characters");
           assertProblem(
               answers.get(2), 400, "header Idempotency-Key must have at most 128 characters");
-          // The rule a card number breaks is spelled out, not just that it broke one.
+          // A card number in place of a token breaks a rule that is spelled out, and the answer
+          // does not repeat the number.
           assertProblem(
-              answers.get(3), 400, "request body field paymentToken must match ^[0-9]{12,19}$");
+              answers.get(3),
+              400,
+              "request body field paymentToken must match ^tok_[A-Za-z0-9_-]{16,64}$");
+          assertThat(answers.get(3).body().toString()).doesNotContain("4242424242424242");
           assertProblem(answers.get(4), 400, "request body field paymentToken is required");
+          assertProblem(answers.get(5), 400, "request body field expMonth must be ≤ 12");
+          assertProblem(answers.get(6), 400, "request body field cvc is required");
           assertThat(reached).isEmpty();
         });
   }

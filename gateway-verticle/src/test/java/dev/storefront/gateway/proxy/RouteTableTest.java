@@ -19,6 +19,7 @@ class RouteTableTest {
     assertThat(serviceFor("/api/categories/shoes")).contains("catalog");
     assertThat(serviceFor("/api/cart/items/1")).contains("cart");
     assertThat(serviceFor("/api/orders")).contains("order");
+    assertThat(serviceFor("/api/payments/tokens")).contains("payment");
     assertThat(serviceFor("/api/notifications/7")).contains("notification");
   }
 
@@ -27,6 +28,7 @@ class RouteTableTest {
     assertThat(serviceFor("/api/productsX")).isEmpty();
     assertThat(serviceFor("/api/products-old/1")).isEmpty();
     assertThat(serviceFor("/api/cartography")).isEmpty();
+    assertThat(serviceFor("/api/paymentsX")).isEmpty();
   }
 
   @Test
@@ -39,6 +41,7 @@ class RouteTableTest {
 
   @Test
   void theServicesAreListedOnceEach() {
-    assertThat(RouteTable.services()).containsExactly("catalog", "cart", "order", "notification");
+    assertThat(RouteTable.services())
+        .containsExactly("catalog", "cart", "order", "payment", "notification");
   }
 }

@@ -15,6 +15,7 @@ import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Year;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -185,17 +186,31 @@ final class Journeys {
             session ->
                 session
                     .set("idempotencyKey", UUID.randomUUID().toString())
+                    .set("expYear", Year.now().getValue() + 3)
                     .set(
                         "card",
                         ThreadLocalRandom.current().nextInt(100) < workload.declinedPercent()
                             ? DECLINED_CARD
                             : APPROVED_CARD))
+        // The card goes to the payment service once, for a token; checkout names only the token.
+        .exec(
+            request(
+                "checkout",
+                signedIn(http("tokenize card").post("/api/payments/tokens"))
+                    .body(
+                        StringBody(
+                            "{\"number\":\"#{card}\",\"expMonth\":12,\"expYear\":#{expYear},"
+                                + "\"cvc\":\"123\"}"))
+                    .asJson()
+                    .check(jsonPath("$.token").saveAs("paymentToken")),
+                201))
+        .exitHereIfFailed()
         .exec(
             request(
                 "checkout",
                 signedIn(http("place order").post("/api/orders"))
                     .header("Idempotency-Key", "#{idempotencyKey}")
-                    .body(StringBody("{\"paymentToken\":\"#{card}\"}"))
+                    .body(StringBody("{\"paymentToken\":\"#{paymentToken}\"}"))
                     .asJson()
                     .check(jsonPath("$.id").optional().saveAs("orderId"))
                     // A conflict is only acceptable when a product sold out meanwhile.

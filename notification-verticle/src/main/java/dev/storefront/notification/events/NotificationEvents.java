@@ -39,7 +39,9 @@ public final class NotificationEvents {
     try {
       return switch (event.type()) {
         case OrderEvents.CREATED -> {
-          requireVersion(event);
+          // Version 2 changed only what paymentToken holds (a token id, not a card number), which
+          // is not read here.
+          requireVersion(event, 2);
           OrderCreated created = OrderCreated.from(event.orderId(), event.data());
           yield new ContactLearned(
               new OrderContact(created.orderId(), created.accountId(), created.contactEmail()));
@@ -72,9 +74,18 @@ public final class NotificationEvents {
   }
 
   private static void requireVersion(EventEnvelope event) {
-    if (event.version() != 1) {
+    requireVersion(event, 1);
+  }
+
+  private static void requireVersion(EventEnvelope event, int latest) {
+    if (event.version() < 1 || event.version() > latest) {
       throw new IllegalArgumentException(
-          "cannot read " + event.type() + " version " + event.version() + "; only version 1");
+          "cannot read "
+              + event.type()
+              + " version "
+              + event.version()
+              + "; only version"
+              + (latest == 1 ? " 1" : "s 1 to " + latest));
     }
   }
 

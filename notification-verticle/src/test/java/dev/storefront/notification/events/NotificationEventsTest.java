@@ -153,9 +153,24 @@ class NotificationEventsTest {
         "PaymentRefunded"
       })
   void anUnknownVersionOfATypeReadHereIsMalformed(String type) {
-    assertThatThrownBy(() -> NotificationEvents.decode(envelope(type, 2, fullData())))
+    assertThatThrownBy(() -> NotificationEvents.decode(envelope(type, 3, fullData())))
         .isInstanceOf(MalformedEventException.class)
-        .hasMessageContaining("version 2");
+        .hasMessageContaining("version 3");
+  }
+
+  @Test
+  void orderCreatedIsReadInVersionTwoWhoseTokenIsNotACardNumber() {
+    JsonObject data =
+        created()
+            .put("paymentToken", "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa")
+            .put("contactEmail", "ada@example.com");
+    assertThat(NotificationEvents.decode(envelope("OrderCreated", 2, data)))
+        .isInstanceOf(ContactLearned.class);
+    assertThat(NotificationEvents.decode(envelope("OrderCreated", 1, data)))
+        .isInstanceOf(ContactLearned.class);
+    assertThatThrownBy(() -> NotificationEvents.decode(envelope("OrderConfirmed", 2, fullData())))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("only version 1");
   }
 
   @ParameterizedTest
@@ -224,7 +239,7 @@ class NotificationEventsTest {
   private static JsonObject created() {
     return order()
         .put("total", money(100))
-        .put("paymentToken", "4242424242424242")
+        .put("paymentToken", "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa")
         .putNull("cartUpdatedAt");
   }
 

@@ -25,8 +25,10 @@ import java.time.Duration;
  *   <tr><td>ORDER_CART_TIMEOUT_MS</td><td>1000</td><td>time limit of reading the cart</td></tr>
  *   <tr><td>ORDER_CATALOG_TIMEOUT_MS</td><td>2000</td><td>time limit of one reservation call to
  *   the catalog</td></tr>
+ *   <tr><td>ORDER_PAYMENT_TIMEOUT_MS</td><td>1000</td><td>time limit of checking the payment
+ *   token with the payment service</td></tr>
  *   <tr><td>ORDER_BREAKER_MAX_FAILURES</td><td>5</td><td>failures within 10 s that open the
- *   breaker of the cart or the catalog</td></tr>
+ *   breaker of the cart, the catalog or the payment service</td></tr>
  *   <tr><td>ORDER_BREAKER_RESET_MS</td><td>5000</td><td>how long an open breaker refuses calls;
  *   also the Retry-After of the 503 answered meanwhile</td></tr>
  * </table>
@@ -37,7 +39,8 @@ public record OrderConfig(
     KafkaConfig kafka,
     Checkout checkout,
     Downstream cart,
-    Downstream catalog) {
+    Downstream catalog,
+    Downstream payment) {
 
   public static final String SERVICE = "order";
   public static final String SCHEMA = "orders";
@@ -71,7 +74,8 @@ public record OrderConfig(
             Duration.ofSeconds(env.positive("ORDER_CHECKOUT_LEASE_S", 60)),
             Duration.ofHours(env.positive("ORDER_IDEMPOTENCY_RETENTION_H", 24))),
         new Downstream(atLeastOne(env, "ORDER_CART_TIMEOUT_MS", 1_000), maxFailures, reset),
-        new Downstream(atLeastOne(env, "ORDER_CATALOG_TIMEOUT_MS", 2_000), maxFailures, reset));
+        new Downstream(atLeastOne(env, "ORDER_CATALOG_TIMEOUT_MS", 2_000), maxFailures, reset),
+        new Downstream(atLeastOne(env, "ORDER_PAYMENT_TIMEOUT_MS", 1_000), maxFailures, reset));
   }
 
   private static Duration atLeastOne(Env env, String name, long defaultMillis) {

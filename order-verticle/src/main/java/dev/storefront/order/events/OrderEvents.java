@@ -1,16 +1,18 @@
 package dev.storefront.order.events;
 
+import dev.storefront.common.events.EventEnvelope;
 import dev.storefront.order.model.Order;
 import dev.storefront.order.model.OrderItem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The events the order service publishes on {@value #TOPIC}, keyed by order id, version 1. Their
- * {@code data}:
+ * The events the order service publishes on {@value #TOPIC}, keyed by order id; {@code
+ * OrderCreated} is version 2, the others version 1. Their {@code data}:
  *
  * <pre>
  *   OrderCreated   {accountId, items, total, paymentToken, cartUpdatedAt, contactEmail}
@@ -19,7 +21,10 @@ import java.util.UUID;
  * </pre>
  *
  * Items are {@code [{productId, quantity, unitPrice: Money}]}, money {@code {amountMinor,
- * currency}}, instants ISO-8601 in UTC or null. The contract tests pin these shapes.
+ * currency}}, instants ISO-8601 in UTC or null. {@code paymentToken} is the id of a payment token
+ * the payment service issued ({@code tok_...}); version 1 of {@code OrderCreated} carried the card
+ * number there, and the migration {@code V3__no_card_numbers} replaced it by {@value #CARD_REMOVED}
+ * in the outbox. The contract tests pin these shapes.
  */
 public final class OrderEvents {
 
@@ -27,6 +32,12 @@ public final class OrderEvents {
   public static final String ORDER_CREATED = "OrderCreated";
   public static final String ORDER_CONFIRMED = "OrderConfirmed";
   public static final String ORDER_CANCELLED = "OrderCancelled";
+
+  /** The version of {@code OrderCreated} whose {@code paymentToken} is a token id. */
+  public static final int ORDER_CREATED_VERSION = 2;
+
+  /** What stands in a version 1 event where its card number was. */
+  public static final String CARD_REMOVED = "removed";
 
   private OrderEvents() {}
 
@@ -43,6 +54,17 @@ public final class OrderEvents {
         .put("paymentToken", paymentToken)
         .put("cartUpdatedAt", instant(order.cartUpdatedAt()))
         .put("contactEmail", contactEmail);
+  }
+
+  /** The {@code OrderCreated} event of a new order, in its current version. */
+  public static EventEnvelope createdEvent(Order order, String paymentToken, String contactEmail) {
+    return new EventEnvelope(
+        UUID.randomUUID(),
+        ORDER_CREATED,
+        ORDER_CREATED_VERSION,
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        order.id(),
+        created(order, paymentToken, contactEmail));
   }
 
   public static JsonObject confirmed(Order order) {

@@ -16,17 +16,19 @@ import java.util.regex.Pattern;
 
 /**
  * A checkout as the caller asked for it: the {@code Idempotency-Key} header (8 to 128 visible ASCII
- * characters) and the body {@code {"paymentToken": "<12 to 19 digits>"}}, with the hash of the body
- * in canonical form (keys sorted at every level, no white space), so that the same request sent
- * again, however formatted, is recognised and a different one under the same key is not mistaken
- * for it.
+ * characters) and the body {@code {"paymentToken": "tok_..."}}, a token from {@code POST
+ * /api/payments/tokens}, with the hash of the body in canonical form (keys sorted at every level,
+ * no white space), so that the same request sent again, however formatted, is recognised and a
+ * different one under the same key is not mistaken for it. A card number in place of the token is
+ * refused before anything is stored or logged.
  */
 public record CheckoutRequest(String idempotencyKey, String paymentToken, String requestHash) {
 
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private static final Pattern KEY = Pattern.compile("[!-~]{8,128}");
-  private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
+  private static final Pattern TOKEN = Pattern.compile("tok_[A-Za-z0-9_-]{16,64}");
+  private static final Pattern DIGITS = Pattern.compile("[0-9 -]{12,}");
 
   /** Fails with a 400 problem when the key or the body is not what checkout takes. */
   public static CheckoutRequest parse(String idempotencyKey, Buffer body) {
@@ -39,7 +41,7 @@ public record CheckoutRequest(String idempotencyKey, String paymentToken, String
     }
     if (body == null || body.length() == 0) {
       throw Problems.of(
-          400, "The request needs a JSON body such as {\"paymentToken\": \"4242424242424242\"}");
+          400, "The request needs a JSON body such as {\"paymentToken\": \"tok_...\"}");
     }
     Object parsed;
     try {
@@ -50,14 +52,22 @@ public record CheckoutRequest(String idempotencyKey, String paymentToken, String
     if (!(parsed instanceof JsonObject json)) {
       throw Problems.of(400, "The request body must be a JSON object");
     }
-    Object token = json.getValue("paymentToken");
-    if (!(token instanceof String card)) {
-      throw Problems.of(400, "paymentToken is required: the card number as a string of digits");
+    Object value = json.getValue("paymentToken");
+    if (!(value instanceof String token)) {
+      throw Problems.of(
+          400, "paymentToken is required: a payment token from POST /api/payments/tokens");
     }
-    if (!CARD_NUMBER.matcher(card).matches()) {
-      throw Problems.of(400, "paymentToken must be a card number of 12 to 19 digits");
+    if (DIGITS.matcher(token).matches()) {
+      throw Problems.of(
+          400,
+          "paymentToken must be a payment token from POST /api/payments/tokens, never a card"
+              + " number");
     }
-    return new CheckoutRequest(idempotencyKey, card, hash(json));
+    if (!TOKEN.matcher(token).matches()) {
+      throw Problems.of(
+          400, "paymentToken must be a payment token (tok_ and 16 to 64 letters, digits, _ or -)");
+    }
+    return new CheckoutRequest(idempotencyKey, token, hash(json));
   }
 
   /** SHA-256, in hex, of the canonical form of {@code json}. */

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class OrderRouter {
 
-  /** Far above any honest {@code {"paymentToken": "..."}}. */
+  /** Far above any honest {@code {"paymentToken": "tok_..."}}. */
   static final int MAX_BODY_BYTES = 16 * 1024;
 
   static final int DEFAULT_SIZE = 20;

@@ -17,6 +17,8 @@ public final class CheckoutProblems {
   public static final String CART_ALREADY_ORDERED = Problems.type("cart-already-ordered");
   public static final String CART_UNAVAILABLE = Problems.type("cart-unavailable");
   public static final String CATALOG_UNAVAILABLE = Problems.type("catalog-unavailable");
+  public static final String PAYMENT_TOKEN_UNKNOWN = Problems.type("payment-token-unknown");
+  public static final String PAYMENT_TOKEN_EXPIRED = Problems.type("payment-token-expired");
 
   private CheckoutProblems() {}
 

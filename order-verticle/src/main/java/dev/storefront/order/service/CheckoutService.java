@@ -8,6 +8,7 @@ import dev.storefront.common.events.Outbox;
 import dev.storefront.order.client.CartClient;
 import dev.storefront.order.client.CartView;
 import dev.storefront.order.client.CatalogClient;
+import dev.storefront.order.client.PaymentClient;
 import dev.storefront.order.client.Reservation;
 import dev.storefront.order.client.ServiceUnavailableException;
 import dev.storefront.order.config.OrderConfig;
@@ -38,9 +39,15 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>claim the idempotency key (a repeat of a finished checkout gets its answer again, a repeat
  *       of one still running gets 409, another request under the same key 422);
- *   <li>read the caller's cart (empty: 422; prices the catalog could not confirm: 503; the same
- *       cart, unchanged, already ordered and not cancelled: 409 naming that order, so a second
- *       checkout under a new key cannot order it twice while the first is being paid for);
+ *   <li>read the caller's cart and, at the same time, ask the payment service whether the payment
+ *       token is the caller's and unexpired (unknown or another account's: 422 {@code
+ *       payment-token-unknown}; expired: 422 {@code payment-token-expired}). When the payment
+ *       service cannot answer, checkout goes on: the payment service checks the token again when it
+ *       charges and declines one it cannot use, which cancels the order and releases its stock, so
+ *       an outage there costs the shopper a late refusal instead of every checkout;
+ *   <li>with the cart (empty: 422; prices the catalog could not confirm: 503; the same cart,
+ *       unchanged, already ordered and not cancelled: 409 naming that order, so a second checkout
+ *       under a new key cannot order it twice while the first is being paid for);
  *   <li>record on the claim what is about to be reserved, then reserve the stock at the catalog
  *       under the new order's id (not enough: 409; unknown products: 422);
  *   <li>in one transaction, holding the account's checkout lock: the same check of the cart once
@@ -70,6 +77,7 @@ public final class CheckoutService {
   private final IdempotencyRepository keys;
   private final CartClient cart;
   private final CatalogClient catalog;
+  private final PaymentClient payments;
   private final OrderConfig.Checkout config;
   private final Clock clock;
 
@@ -79,8 +87,10 @@ public final class CheckoutService {
       IdempotencyRepository keys,
       CartClient cart,
       CatalogClient catalog,
+      PaymentClient payments,
       OrderConfig.Checkout config,
       Clock clock) {
+    this.payments = payments;
     this.pool = pool;
     this.orders = orders;
     this.keys = keys;
@@ -93,7 +103,9 @@ public final class CheckoutService {
   /**
    * Checks out the cart of {@code accountId}; {@code identity} is the caller's internal token, to
    * act on their behalf at the cart and the catalog. {@code contactEmail} (null when the account
-   * has none) travels with {@code OrderCreated} for whoever tells the shopper what happens next.
+   * has none) travels with {@code OrderCreated} for whoever tells the shopper what happens next,
+   * and {@code paymentToken} (a token the payment service issued, never a card number) for the
+   * payment service to charge.
    */
   public Future<Result> checkout(
       String accountId,
@@ -101,7 +113,7 @@ public final class CheckoutService {
       String identity,
       String idempotencyKey,
       String requestHash,
-      String card) {
+      String paymentToken) {
     UUID orderId = UUID.randomUUID();
     return keys.claim(accountId, idempotencyKey, requestHash, orderId)
         .compose(
@@ -116,7 +128,7 @@ public final class CheckoutService {
                       identity,
                       idempotencyKey,
                       ((Claimed) claim).orderId(),
-                      card);
+                      paymentToken);
               return run(attempt);
             });
   }
@@ -149,12 +161,13 @@ public final class CheckoutService {
       String identity,
       String key,
       UUID orderId,
-      String card) {}
+      String paymentToken) {}
 
   private Future<Result> run(Attempt attempt) {
-    return cart.read(attempt.identity())
-        .recover(e -> Future.failedFuture(unavailable(e)))
-        .compose(CheckoutService::itemsOf)
+    Future<CartView> read =
+        cart.read(attempt.identity()).recover(e -> Future.failedFuture(unavailable(e)));
+    return Future.all(read, checkToken(attempt))
+        .compose(both -> itemsOf(read.result()))
         .compose(
             items ->
                 refuseIfOrdered(
@@ -166,6 +179,43 @@ public final class CheckoutService {
                 ar.succeeded()
                     ? reserveAndCreate(attempt, ar.result())
                     : releaseKey(attempt).transform(v -> Future.<Result>failedFuture(ar.cause())));
+  }
+
+  /**
+   * Fails with 422 when the payment service says the token is not the caller's or has expired;
+   * succeeds when it is usable, and when the payment service gave no answer (see the class).
+   */
+  private Future<Void> checkToken(Attempt attempt) {
+    return payments
+        .check(attempt.paymentToken(), attempt.identity())
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                LOG.debug(
+                    "Payment token of order {} not checked, the payment service checks it when"
+                        + " charging: {}",
+                    attempt.orderId(),
+                    ar.cause().getMessage());
+                return Future.succeededFuture();
+              }
+              return switch (ar.result()) {
+                case VALID -> Future.succeededFuture();
+                case UNKNOWN ->
+                    Future.failedFuture(
+                        problem(
+                            422,
+                            CheckoutProblems.PAYMENT_TOKEN_UNKNOWN,
+                            "paymentToken is not a payment token of this account; get one with"
+                                + " POST /api/payments/tokens"));
+                case EXPIRED ->
+                    Future.failedFuture(
+                        problem(
+                            422,
+                            CheckoutProblems.PAYMENT_TOKEN_EXPIRED,
+                            "The payment token has expired; get a new one with POST"
+                                + " /api/payments/tokens"));
+              };
+            });
   }
 
   private record CartItems(List<OrderItem> items, Instant cartUpdatedAt) {}
@@ -276,10 +326,7 @@ public final class CheckoutService {
             now.plus(config.paymentDeadline()));
     JsonObject body = order.toJson();
     EventEnvelope created =
-        EventEnvelope.create(
-            OrderEvents.ORDER_CREATED,
-            order.id(),
-            OrderEvents.created(order, attempt.card(), attempt.contactEmail()));
+        OrderEvents.createdEvent(order, attempt.paymentToken(), attempt.contactEmail());
     return pool.withTransaction(
             tx ->
                 orders

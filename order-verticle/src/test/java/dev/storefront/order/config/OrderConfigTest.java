@@ -24,6 +24,7 @@ class OrderConfigTest {
     assertThat(config.checkout().idempotencyRetention()).isEqualTo(Duration.ofHours(24));
     assertThat(config.cart().timeout()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.catalog().timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.payment().timeout()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.cart().retryAfterSeconds()).isEqualTo(5);
   }
 
@@ -37,6 +38,7 @@ class OrderConfigTest {
                     "ORDER_SWEEP_INTERVAL_MS", "250",
                     "ORDER_CHECKOUT_LEASE_S", "3",
                     "ORDER_CART_TIMEOUT_MS", "300",
+                    "ORDER_PAYMENT_TIMEOUT_MS", "400",
                     "ORDER_BREAKER_RESET_MS", "1500")),
             "i1");
 
@@ -46,6 +48,8 @@ class OrderConfigTest {
     assertThat(config.cart().timeout()).isEqualTo(Duration.ofMillis(300));
     assertThat(config.catalog().resetTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(config.catalog().retryAfterSeconds()).isEqualTo(2);
+    assertThat(config.payment().timeout()).isEqualTo(Duration.ofMillis(400));
+    assertThat(config.payment().resetTimeout()).isEqualTo(Duration.ofMillis(1500));
   }
 
   @Test

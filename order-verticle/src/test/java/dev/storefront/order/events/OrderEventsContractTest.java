@@ -52,7 +52,8 @@ class OrderEventsContractTest {
 
   @Test
   void orderCreated() {
-    JsonObject data = OrderEvents.created(pending(), "4242424242424242", "ada@example.com");
+    JsonObject data =
+        OrderEvents.created(pending(), "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa", "ada@example.com");
 
     assertThat(data.encode())
         .isEqualTo(
@@ -60,14 +61,27 @@ class OrderEventsContractTest {
                 + ITEMS
                 + ",\"total\":"
                 + TOTAL
-                + ",\"paymentToken\":\"4242424242424242\","
+                + ",\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\","
                 + "\"cartUpdatedAt\":\"2026-11-22T02:39:58.250Z\","
                 + "\"contactEmail\":\"ada@example.com\"}");
   }
 
   @Test
+  void orderCreatedIsVersionTwoItsTokenNamesTheCard() {
+    EventEnvelope event =
+        OrderEvents.createdEvent(pending(), "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa", null);
+
+    assertThat(event.type()).isEqualTo("OrderCreated");
+    assertThat(event.version()).isEqualTo(2);
+    assertThat(event.orderId()).isEqualTo(ORDER);
+    assertThat(event.data().getString("paymentToken"))
+        .isEqualTo("tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa");
+    assertThat(EventEnvelope.fromJson(event.toJson())).isEqualTo(event);
+  }
+
+  @Test
   void orderCreatedForAnAccountWithoutAnAddressHasANullContactEmail() {
-    JsonObject data = OrderEvents.created(pending(), "4242424242424242", null);
+    JsonObject data = OrderEvents.created(pending(), "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa", null);
 
     assertThat(data.containsKey("contactEmail")).isTrue();
     assertThat(data.getValue("contactEmail")).isNull();
@@ -78,7 +92,7 @@ class OrderEventsContractTest {
     Order order =
         Order.pending(ORDER, "acct-42", pending().items(), null, CREATED, CREATED.plusSeconds(120));
 
-    JsonObject data = OrderEvents.created(order, "4242424242424242", null);
+    JsonObject data = OrderEvents.created(order, "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa", null);
 
     assertThat(data.containsKey("cartUpdatedAt")).isTrue();
     assertThat(data.getValue("cartUpdatedAt")).isNull();
@@ -160,7 +174,8 @@ class OrderEventsContractTest {
             1,
             Instant.parse("2026-11-22T02:40:00.123Z"),
             ORDER,
-            OrderEvents.created(pending(), "4242424242424242", "ada@example.com"));
+            OrderEvents.created(
+                pending(), "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa", "ada@example.com"));
 
     JsonObject json = envelope.toJson();
 

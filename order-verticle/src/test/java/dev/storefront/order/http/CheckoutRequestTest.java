@@ -18,20 +18,22 @@ class CheckoutRequestTest {
   }
 
   @Test
-  void aWellFormedRequestYieldsItsKeyCardAndHash() {
+  void aWellFormedRequestYieldsItsKeyTokenAndHash() {
     CheckoutRequest request =
-        CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"4242424242424242\"}"));
+        CheckoutRequest.parse(
+            KEY, body("{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\"}"));
 
     assertThat(request.idempotencyKey()).isEqualTo(KEY);
-    assertThat(request.paymentToken()).isEqualTo("4242424242424242");
+    assertThat(request.paymentToken()).isEqualTo("tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa");
     assertThat(request.requestHash()).hasSize(64).matches("[0-9a-f]{64}");
   }
 
   @Test
   void theHashIgnoresFormattingAndKeyOrder() {
-    String compact = "{\"paymentToken\":\"4242424242424242\",\"note\":{\"a\":1,\"b\":[2,3]}}";
+    String compact =
+        "{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\",\"note\":{\"a\":1,\"b\":[2,3]}}";
     String spaced =
-        "{ \"note\" : { \"b\" : [2, 3], \"a\" : 1 },\n  \"paymentToken\" : \"4242424242424242\" }";
+        "{ \"note\" : { \"b\" : [2, 3], \"a\" : 1 },\n  \"paymentToken\" : \"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\" }";
 
     assertThat(CheckoutRequest.parse(KEY, body(spaced)).requestHash())
         .isEqualTo(CheckoutRequest.parse(KEY, body(compact)).requestHash());
@@ -40,40 +42,49 @@ class CheckoutRequestTest {
   @Test
   void aDifferentBodyHasADifferentHash() {
     String first =
-        CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"4242424242424242\"}")).requestHash();
+        CheckoutRequest.parse(
+                KEY, body("{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\"}"))
+            .requestHash();
     String second =
-        CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"4000000000000002\"}")).requestHash();
+        CheckoutRequest.parse(
+                KEY, body("{\"paymentToken\":\"tok_Zz9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF\"}"))
+            .requestHash();
 
     assertThat(first).isNotEqualTo(second);
   }
 
   @Test
   void theHashIsSha256OfTheCanonicalForm() {
-    // printf '%s' '{"paymentToken":"4242424242424242"}' | sha256sum
+    // printf '%s' '{"paymentToken":"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa"}' | sha256sum
     assertThat(
-            CheckoutRequest.parse(KEY, body("{ \"paymentToken\": \"4242424242424242\" }"))
+            CheckoutRequest.parse(
+                    KEY, body("{ \"paymentToken\": \"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\" }"))
                 .requestHash())
-        .isEqualTo("fa9187535bfb73bda23425d11af0b48d4c8560b02b27e1baf177ce1554718c0a");
+        .isEqualTo("2971618212743e9052f4d175bf565e2cff6d28c38cb35430abd38867542d1e47");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "short", "has a space in it", "tab\tinside-key", "ünïcödé-key-1"})
   void aMissingOrMalformedKeyIs400(String key) {
     assertProblem(
-        () -> CheckoutRequest.parse(key, body("{\"paymentToken\":\"4242424242424242\"}")));
+        () ->
+            CheckoutRequest.parse(
+                key, body("{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\"}")));
   }
 
   @Test
   void anAbsentKeyIs400AndSaysTheHeaderIsRequired() {
     assertThatThrownBy(
-            () -> CheckoutRequest.parse(null, body("{\"paymentToken\":\"4242424242424242\"}")))
+            () ->
+                CheckoutRequest.parse(
+                    null, body("{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\"}")))
         .isInstanceOf(ProblemException.class)
         .hasMessageContaining("Idempotency-Key header is required");
   }
 
   @Test
   void keysOfEightAndOf128VisibleCharactersAreAccepted() {
-    String json = "{\"paymentToken\":\"4242424242424242\"}";
+    String json = "{\"paymentToken\":\"tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa\"}";
     assertThat(CheckoutRequest.parse("!~abcdef", body(json)).idempotencyKey()).hasSize(8);
     assertThat(CheckoutRequest.parse("k".repeat(128), body(json)).idempotencyKey()).hasSize(128);
     assertProblem(() -> CheckoutRequest.parse("k".repeat(129), body(json)));
@@ -92,21 +103,41 @@ class CheckoutRequestTest {
         "{\"paymentToken\":\"42424242424\"}",
         "{\"paymentToken\":\"42424242424242424242\"}",
         "{\"paymentToken\":\"4242 4242 4242 4242\"}",
-        "{\"paymentToken\":\"4242x24242424242\"}"
+        "{\"paymentToken\":\"tok_short\"}",
+        "{\"paymentToken\":\"tok_has a space in it_0123\"}",
+        "{\"paymentToken\":\"card_0123456789abcdef0123\"}",
+        "{\"paymentToken\":\"tok_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"
       })
-  void aBodyWithoutACardNumberOf12To19DigitsIs400(String json) {
+  void aBodyWithoutAPaymentTokenIs400(String json) {
     assertProblem(() -> CheckoutRequest.parse(KEY, body(json)));
   }
 
   @Test
-  void cardNumbersOf12And19DigitsAreAccepted() {
+  void tokensOf16And64CharactersAfterThePrefixAreAccepted() {
+    String shortest = "tok_" + "a".repeat(16);
+    String longest = "tok_" + "A_-9".repeat(16);
     assertThat(
-            CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"424242424242\"}")).paymentToken())
-        .hasSize(12);
-    assertThat(
-            CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"4242424242424242424\"}"))
+            CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"" + shortest + "\"}"))
                 .paymentToken())
-        .hasSize(19);
+        .isEqualTo(shortest);
+    assertThat(
+            CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"" + longest + "\"}"))
+                .paymentToken())
+        .isEqualTo(longest);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"4242424242424242", "424242424242", "4242 4242 4242 4242", "4000-0000-0000-0002"})
+  void aCardNumberIsRefusedWithoutRepeatingIt(String card) {
+    assertThatThrownBy(
+            () -> CheckoutRequest.parse(KEY, body("{\"paymentToken\":\"" + card + "\"}")))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            p -> {
+              assertThat(p.status()).isEqualTo(400);
+              assertThat(p.detail()).contains("never a card number").doesNotContain(card);
+            });
   }
 
   private static void assertProblem(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {

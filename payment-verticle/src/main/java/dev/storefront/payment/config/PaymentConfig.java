@@ -36,6 +36,12 @@ import java.time.Duration;
  *   that fail without a decision</td></tr>
  *   <tr><td>PAYMENT_PROCESSOR_SLOW_MS</td><td>30000</td><td>the slow test card's answer
  *   time</td></tr>
+ *   <tr><td>PAYMENT_CARD_KEY</td><td>(required)</td><td>256-bit key, base64, that seals stored
+ *   card numbers; the same for every payment process, never in the database</td></tr>
+ *   <tr><td>PAYMENT_TOKEN_TTL_MS</td><td>86400000</td><td>how long a payment token can be used
+ *   after it was issued</td></tr>
+ *   <tr><td>PAYMENT_TOKEN_RETENTION_MS</td><td>86400000</td><td>how long an expired token (and
+ *   its sealed card) is kept for orders placed while it was valid; then it is deleted</td></tr>
  * </table>
  */
 public record PaymentConfig(
@@ -45,7 +51,8 @@ public record PaymentConfig(
     Charging charging,
     Recovery recovery,
     int eventAttempts,
-    Processor processor) {
+    Processor processor,
+    Tokens tokens) {
 
   public static final String SERVICE = "payment";
   public static final String SCHEMA = "payments";
@@ -65,6 +72,28 @@ public record PaymentConfig(
    * reached the processor is given up.
    */
   public record Recovery(Duration interval, Duration after, Duration abandonAfter) {}
+
+  /**
+   * Payment tokens: how long one may be used, how long an expired one is kept (an order placed
+   * while it was valid may still be charged, after a broker outage say), and the base64 key that
+   * seals card numbers (checked when the service starts; kept out of {@link #toString}).
+   */
+  public record Tokens(Duration ttl, Duration retention, String cardKey) {
+
+    public static final String CARD_KEY_ENV = "PAYMENT_CARD_KEY";
+
+    public static Tokens from(Env env) {
+      return new Tokens(
+          positiveMillis(env, "PAYMENT_TOKEN_TTL_MS", 86_400_000),
+          env.millis("PAYMENT_TOKEN_RETENTION_MS", 86_400_000),
+          env.string(CARD_KEY_ENV, null));
+    }
+
+    @Override
+    public String toString() {
+      return "Tokens[ttl=" + ttl + ", retention=" + retention + ", cardKey=(hidden)]";
+    }
+  }
 
   /** The simulated processor's behaviour. */
   public record Processor(Duration latency, double failureRate, Duration slowDelay) {
@@ -114,10 +143,11 @@ public record PaymentConfig(
         charging,
         recovery,
         env.positive("PAYMENT_EVENT_ATTEMPTS", 5),
-        Processor.from(env));
+        Processor.from(env),
+        Tokens.from(env));
   }
 
-  private static Duration positiveMillis(Env env, String name, long defaultMillis) {
+  static Duration positiveMillis(Env env, String name, long defaultMillis) {
     Duration value = env.millis(name, defaultMillis);
     if (value.isZero()) {
       throw new ConfigException(name + " must be at least 1, got 0");

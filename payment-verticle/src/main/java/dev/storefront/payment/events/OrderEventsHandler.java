@@ -9,7 +9,7 @@ import io.vertx.core.Future;
 /**
  * The payment service's reading of {@code orders.events}: a created order is charged, a cancelled
  * one voided or refunded. Every other type ({@code OrderConfirmed}, and types added later) is not
- * the payment's business and passes.
+ * the payment's business and passes. {@code OrderCreated} is read in versions 1 and 2.
  */
 public final class OrderEventsHandler implements EventHandler {
 
@@ -23,10 +23,11 @@ public final class OrderEventsHandler implements EventHandler {
   public Future<Void> handle(EventEnvelope event) {
     try {
       return switch (event.type()) {
-        case OrderCreated.TYPE -> {
-          requireVersion(event);
-          yield payments.orderCreated(event, OrderCreated.from(event.orderId(), event.data()));
-        }
+        case OrderCreated.TYPE ->
+            payments.orderCreated(
+                event,
+                OrderCreated.from(
+                    event.orderId(), event.version(), event.occurredAt(), event.data()));
         case OrderCancelled.TYPE -> {
           requireVersion(event);
           yield payments.orderCancelled(event, OrderCancelled.from(event.orderId(), event.data()));

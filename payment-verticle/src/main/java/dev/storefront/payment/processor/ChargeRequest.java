@@ -4,14 +4,15 @@ import dev.storefront.payment.model.Money;
 import java.util.Objects;
 
 /**
- * A charge of {@code amount} to the card behind {@code paymentToken}. {@code idempotencyKey}
- * identifies the charge at the processor: the same key again answers the first decision.
+ * A charge of {@code amount} to the card numbered {@code cardNumber}, opened from its payment token
+ * for this request only. {@code idempotencyKey} identifies the charge at the processor: the same
+ * key again answers the first decision.
  *
- * <p>Without a token ({@link #resume}) the request only asks for the charge the processor already
+ * <p>Without a card ({@link #resume}) the request only asks for the charge the processor already
  * holds under the key; when it holds none, it fails with {@link UnknownChargeException}. Recovery
- * resumes payments this way, since the service keeps no more of a card than its last four digits.
+ * resumes payments this way: it works from the payments table, which names no card.
  */
-public record ChargeRequest(String idempotencyKey, Money amount, String paymentToken) {
+public record ChargeRequest(String idempotencyKey, Money amount, String cardNumber) {
 
   public ChargeRequest {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");

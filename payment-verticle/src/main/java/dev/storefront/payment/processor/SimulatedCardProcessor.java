@@ -98,14 +98,14 @@ public final class SimulatedCardProcessor implements CardProcessor {
         // The first decision, however often asked; a charge in progress is joined, not repeated.
         return known.decision;
       }
-      if (request.paymentToken() == null) {
+      if (request.cardNumber() == null) {
         return after(
             config.latency(),
             () -> Future.failedFuture(new UnknownChargeException(request.idempotencyKey())));
       }
       Entry entry = new Entry(request);
       ledger.put(request.idempotencyKey(), entry);
-      String card = request.paymentToken();
+      String card = request.cardNumber();
       Duration delay = TestCards.SLOW.equals(card) ? config.slowDelay() : config.latency();
       entry.decision = after(delay, () -> decide(entry, card));
       entry.decision.onFailure(

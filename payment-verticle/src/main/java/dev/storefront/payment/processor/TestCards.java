@@ -1,5 +1,7 @@
 package dev.storefront.payment.processor;
 
+import dev.storefront.payment.model.Card;
+
 /**
  * The card numbers the simulated processor answers in a known way. Any other number that looks like
  * a card number (12 to 19 digits, Luhn check digit right) is approved; one that does not is
@@ -26,30 +28,11 @@ public final class TestCards {
 
   /** 12 to 19 digits with a correct Luhn check digit. */
   public static boolean looksValid(String number) {
-    if (number == null || !number.matches("\\d{12,19}")) {
-      return false;
-    }
-    int sum = 0;
-    boolean doubled = false;
-    for (int i = number.length() - 1; i >= 0; i--) {
-      int digit = number.charAt(i) - '0';
-      if (doubled) {
-        digit *= 2;
-        if (digit > 9) {
-          digit -= 9;
-        }
-      }
-      sum += digit;
-      doubled = !doubled;
-    }
-    return sum % 10 == 0;
+    return Card.luhnValid(number);
   }
 
   /** The last four digits, the most of a card number the service keeps. */
   public static String lastFour(String number) {
-    if (number == null || number.length() < 4) {
-      return "";
-    }
-    return number.substring(number.length() - 4);
+    return Card.lastFour(number);
   }
 }

@@ -22,6 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       was decided
  *   <li>{@code storefront_payment_recovery_redrives_total{kind}}: unfinished payments driven again
  *       by recovery (charge, reversal)
+ *   <li>{@code storefront_payment_tokens_issued_total{brand}}: payment tokens issued for cards
+ *   <li>{@code storefront_payment_token_refusals_total{reason}}: orders whose token could not be
+ *       charged (unknown, expired, legacy_card_removed), declined without asking the processor
+ *   <li>{@code storefront_payment_tokens_purged_total}: expired tokens deleted with their cards
  * </ul>
  */
 public final class PaymentMetrics {
@@ -69,6 +73,29 @@ public final class PaymentMetrics {
             "kind",
             kind)
         .increment();
+  }
+
+  public void tokenIssued(String brand) {
+    counter("storefront_payment_tokens_issued", "Payment tokens issued for cards", "brand", brand)
+        .increment();
+  }
+
+  public void tokenRefused(String reason) {
+    counter(
+            "storefront_payment_token_refusals",
+            "Orders whose payment token could not be charged, by reason",
+            "reason",
+            reason)
+        .increment();
+  }
+
+  public void tokensPurged(int count) {
+    counter(
+            "storefront_payment_tokens_purged",
+            "Expired payment tokens deleted with their sealed cards",
+            null,
+            null)
+        .increment(count);
   }
 
   public void processorCall(String operation, String outcome, long nanos) {

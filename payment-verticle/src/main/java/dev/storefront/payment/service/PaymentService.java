@@ -4,6 +4,7 @@ import dev.storefront.common.events.EventEnvelope;
 import dev.storefront.payment.config.PaymentConfig;
 import dev.storefront.payment.events.OrderCancelled;
 import dev.storefront.payment.events.OrderCreated;
+import dev.storefront.payment.model.Card;
 import dev.storefront.payment.model.FailureReason;
 import dev.storefront.payment.model.Payment;
 import dev.storefront.payment.model.PaymentStatus;
@@ -13,7 +14,6 @@ import dev.storefront.payment.processor.ChargeResult;
 import dev.storefront.payment.processor.ProcessorException;
 import dev.storefront.payment.processor.RefundRequest;
 import dev.storefront.payment.processor.RefundResult;
-import dev.storefront.payment.processor.TestCards;
 import dev.storefront.payment.processor.UnknownChargeException;
 import dev.storefront.payment.repository.PaymentRepository;
 import dev.storefront.payment.repository.PaymentRepository.Decision;
@@ -55,6 +55,7 @@ public final class PaymentService {
   private final PaymentConfig.Charging charging;
   private final Duration abandonAfter;
   private final PaymentMetrics metrics;
+  private final PaymentTokens tokens;
   private final Map<UUID, Future<Void>> driving = new ConcurrentHashMap<>();
 
   public PaymentService(
@@ -63,8 +64,10 @@ public final class PaymentService {
       CardProcessor processor,
       PaymentConfig.Charging charging,
       Duration abandonAfter,
-      PaymentMetrics metrics) {
+      PaymentMetrics metrics,
+      PaymentTokens tokens) {
     this.vertx = vertx;
+    this.tokens = tokens;
     this.repository = repository;
     this.processor = processor;
     this.charging = charging;
@@ -72,11 +75,100 @@ public final class PaymentService {
     this.metrics = metrics;
   }
 
-  /** Charges the order once, however often this is called for it. */
+  /**
+   * Charges the order once, however often this is called for it. The card is opened from the
+   * order's payment token for the charge and held in memory only; a token that is unknown, another
+   * account's or was expired when the order was placed declines the payment without asking the
+   * processor, and the order service cancels the order on the {@code PaymentFailed}.
+   */
   public Future<Void> orderCreated(EventEnvelope event, OrderCreated order) {
+    return card(order)
+        .compose(
+            resolution -> {
+              String last4 =
+                  resolution instanceof PaymentTokens.Usable usable
+                      ? Card.lastFour(usable.cardNumber())
+                      : null;
+              return repository
+                  .open(event, order, last4)
+                  .compose(
+                      payment -> {
+                        if (resolution instanceof PaymentTokens.Usable usable) {
+                          return drive(payment, usable.cardNumber());
+                        }
+                        return refuse(payment, ((PaymentTokens.Refused) resolution).detail());
+                      });
+            });
+  }
+
+  private Future<PaymentTokens.Resolution> card(OrderCreated order) {
+    if (order.version() == 1) {
+      // Published before payment tokens: the card number itself, or the marker the order
+      // service's migration left in its place.
+      return Future.succeededFuture(
+          order.carriesCardNumber()
+              ? new PaymentTokens.Usable(null, order.paymentToken())
+              : new PaymentTokens.Refused("card number removed from the order"));
+    }
+    return tokens.resolve(order.paymentToken(), order.accountId(), order.at());
+  }
+
+  /**
+   * Declines a payment whose token cannot be charged. A payment already charged under its key (a
+   * redelivery after the token was deleted, say) is resumed instead: only the processor knows
+   * whether it took the money.
+   */
+  private Future<Void> refuse(Payment payment, String detail) {
+    if (payment.status() != PaymentStatus.PENDING) {
+      return Future.succeededFuture();
+    }
+    if (payment.attempts() > 0) {
+      return drive(payment, null);
+    }
     return repository
-        .open(event, order, TestCards.lastFour(order.paymentToken()))
-        .compose(payment -> drive(payment, order.paymentToken()));
+        .decide(
+            payment.orderId(),
+            new Decision(PaymentStatus.FAILED, FailureReason.DECLINED, detail, null, false))
+        .compose(
+            recorded -> {
+              if (recorded.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              metrics.tokenRefused(refusalReason(detail));
+              metrics.charge(FailureReason.DECLINED.code());
+              LOG.info(
+                  "Payment {} for order {}: failed (declined: {})",
+                  recorded.get().id(),
+                  payment.orderId(),
+                  detail);
+              return recorded.get().reversalPending()
+                  ? reverse(recorded.get())
+                  : Future.succeededFuture();
+            });
+  }
+
+  private static String refusalReason(String detail) {
+    if (detail.contains("expired")) {
+      return "expired";
+    }
+    if (detail.contains("removed")) {
+      return "legacy_card_removed";
+    }
+    return "unknown";
+  }
+
+  /** Deletes up to {@code limit} tokens past their retention, with their sealed cards. */
+  public Future<Void> purgeExpiredTokens(int limit) {
+    return tokens
+        .purgeExpired(limit)
+        .map(
+            purged -> {
+              if (purged > 0) {
+                metrics.tokensPurged(purged);
+                LOG.info("Deleted {} expired payment token(s)", purged);
+              }
+              return null;
+            });
   }
 
   /** Voids or refunds the order's payment, once. */
@@ -114,19 +206,19 @@ public final class PaymentService {
             });
   }
 
-  private Future<Void> drive(Payment payment, String paymentToken) {
+  private Future<Void> drive(Payment payment, String cardNumber) {
     if (payment.status() != PaymentStatus.PENDING && !payment.reversalPending()) {
       return Future.succeededFuture();
     }
     UUID orderId = payment.orderId();
     Future<Void> running = driving.get(orderId);
     if (running != null) {
-      if (paymentToken == null) {
+      if (cardNumber == null) {
         // This process works on it already, and that work finishes it: a charge it decides is
         // reversed if the order was cancelled meanwhile.
         return Future.succeededFuture();
       }
-      // Recovery is resuming it without a card; the event that carries the card takes over once
+      // Recovery is resuming it without a card; the event that names the card takes over once
       // that is done, in case the processor never got the charge.
       return running.eventually(
           () ->
@@ -135,20 +227,18 @@ public final class PaymentService {
                   .compose(
                       now ->
                           now.isPresent()
-                              ? drive(now.get(), paymentToken)
+                              ? drive(now.get(), cardNumber)
                               : Future.succeededFuture()));
     }
     Future<Void> work =
-        payment.status() == PaymentStatus.PENDING
-            ? charge(payment, paymentToken)
-            : reverse(payment);
+        payment.status() == PaymentStatus.PENDING ? charge(payment, cardNumber) : reverse(payment);
     driving.put(orderId, work);
     return work.onComplete(ar -> driving.remove(orderId, work));
   }
 
-  private Future<Void> charge(Payment payment, String paymentToken) {
+  private Future<Void> charge(Payment payment, String cardNumber) {
     ChargeRequest request =
-        new ChargeRequest(payment.orderId().toString(), payment.amount(), paymentToken);
+        new ChargeRequest(payment.orderId().toString(), payment.amount(), cardNumber);
     return attempt(payment, request, 1, false)
         .compose(
             decision -> {
@@ -241,7 +331,7 @@ public final class PaymentService {
 
   private Optional<Decision> unknownCharge(Payment payment) {
     if (payment.createdAt().isAfter(OffsetDateTime.now().minus(abandonAfter))) {
-      // The event that carries the card will be delivered again; it can start the charge.
+      // The event that names the card will be delivered again; it can start the charge.
       return Optional.empty();
     }
     LOG.warn(

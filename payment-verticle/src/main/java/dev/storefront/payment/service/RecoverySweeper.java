@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Finds payments left unfinished by a process that died mid-way (pending, or owing a reversal, and
  * untouched for PAYMENT_RECOVERY_AFTER_MS) and drives them on, a batch at a time, one after the
  * other. Every instance sweeps; two that take the same payment ask the processor under the same key
- * and only one records the outcome.
+ * and only one records the outcome. Each sweep also deletes payment tokens (and their sealed cards)
+ * expired for longer than PAYMENT_TOKEN_RETENTION_MS.
  */
 public final class RecoverySweeper {
 
@@ -55,6 +56,7 @@ public final class RecoverySweeper {
     return repository
         .unfinished(config.after(), BATCH)
         .compose(this::driveAll)
+        .compose(v -> service.purgeExpiredTokens(BATCH))
         .recover(
             e -> {
               LOG.warn("Recovery sweep failed, trying again later: {}", e.getMessage());

@@ -30,6 +30,30 @@ class PaymentConfigTest {
   }
 
   @Test
+  void tokensLastADayByDefaultAndTheCardKeyNeverShowsInLogs() {
+    PaymentConfig.Tokens defaults = PaymentConfig.from(Env.of(Map.of()), "i1").tokens();
+    assertThat(defaults.ttl()).isEqualTo(Duration.ofDays(1));
+    assertThat(defaults.retention()).isEqualTo(Duration.ofDays(1));
+    assertThat(defaults.cardKey()).isNull();
+
+    PaymentConfig config =
+        PaymentConfig.from(
+            Env.of(
+                Map.of(
+                    "PAYMENT_TOKEN_TTL_MS", "60000",
+                    "PAYMENT_TOKEN_RETENTION_MS", "0",
+                    "PAYMENT_CARD_KEY", "c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLXRlc3Qtb25seQ==")),
+            "i1");
+    assertThat(config.tokens().ttl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.tokens().retention()).isZero();
+    assertThat(config.tokens().cardKey()).startsWith("c2Vj");
+    assertThat(config.toString()).doesNotContain("c2Vj");
+    assertThatThrownBy(() -> PaymentConfig.from(Env.of(Map.of("PAYMENT_TOKEN_TTL_MS", "0")), "i1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PAYMENT_TOKEN_TTL_MS");
+  }
+
+  @Test
   void variablesOverrideTheDefaults() {
     PaymentConfig config =
         PaymentConfig.from(

@@ -109,7 +109,22 @@ class EventContractTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  static final String TOKEN = "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa";
+
   static final String ORDER_CREATED =
+      """
+      {"eventId": "9d7e1c2b-1111-4a2b-8c3d-4e5f6a7b8c9d", "type": "OrderCreated", "version": 2,
+       "occurredAt": "2026-11-22T02:40:00.123Z", "orderId": "0b6b7a52-3f0e-4d3c-9a1b-2c3d4e5f6a7b",
+       "data": {"accountId": "acc-42",
+                "items": [{"productId": "5a0c9b1e-2222-4c3d-8e4f-5a6b7c8d9e0f", "quantity": 2,
+                           "unitPrice": {"amountMinor": 2499, "currency": "EUR"}}],
+                "total": {"amountMinor": 4998, "currency": "EUR"},
+                "paymentToken": "tok_Wq3nR8sX2vYb6LpK0dFh4tJm9cZe1uAa",
+                "cartUpdatedAt": null, "contactEmail": "a@example.com"}}
+      """;
+
+  /** Version 1, from before payment tokens: the card number itself. */
+  static final String ORDER_CREATED_V1 =
       """
       {"eventId": "9d7e1c2b-1111-4a2b-8c3d-4e5f6a7b8c9d", "type": "OrderCreated", "version": 1,
        "occurredAt": "2026-11-22T02:40:00.123Z", "orderId": "0b6b7a52-3f0e-4d3c-9a1b-2c3d4e5f6a7b",
@@ -132,16 +147,37 @@ class EventContractTest {
                 "reason": "payment_timeout", "paymentId": null}}
       """;
 
+  private static OrderCreated created(String json) {
+    EventEnvelope event = EventEnvelope.fromJson(new JsonObject(json));
+    return OrderCreated.from(event.orderId(), event.version(), event.occurredAt(), event.data());
+  }
+
   @Test
   void orderCreatedAsTheOrderServicePublishesIt() {
-    EventEnvelope event = EventEnvelope.fromJson(new JsonObject(ORDER_CREATED));
-    OrderCreated order = OrderCreated.from(event.orderId(), event.data());
+    OrderCreated order = created(ORDER_CREATED);
     assertThat(order.orderId()).isEqualTo(ORDER);
     assertThat(order.accountId()).isEqualTo("acc-42");
     assertThat(order.total()).isEqualTo(new Money(4_998, "EUR"));
-    assertThat(order.paymentToken()).isEqualTo("4242424242424242");
+    assertThat(order.paymentToken()).isEqualTo(TOKEN);
+    assertThat(order.version()).isEqualTo(2);
+    assertThat(order.at()).isEqualTo(java.time.Instant.parse("2026-11-22T02:40:00.123Z"));
+    assertThat(order.carriesCardNumber()).isFalse();
+    assertThat(order.toString()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void orderCreatedVersionOneIsStillReadWithItsCardOrTheMigrationsMarker() {
+    OrderCreated legacy = created(ORDER_CREATED_V1);
+    assertThat(legacy.version()).isEqualTo(1);
+    assertThat(legacy.carriesCardNumber()).isTrue();
     // The card number is not what a log line shows of the event.
-    assertThat(order.toString()).doesNotContain("4242424242424242");
+    assertThat(legacy.toString()).doesNotContain("4242424242424242");
+
+    JsonObject migrated = new JsonObject(ORDER_CREATED_V1);
+    migrated.getJsonObject("data").put("paymentToken", OrderCreated.REMOVED);
+    OrderCreated removed = created(migrated.encode());
+    assertThat(removed.carriesCardNumber()).isFalse();
+    assertThat(removed.paymentToken()).isEqualTo("removed");
   }
 
   @Test
@@ -157,18 +193,23 @@ class EventContractTest {
   @Test
   void orderCreatedWithoutUsableMoneyOrCardIsRefused() {
     JsonObject data = new JsonObject(ORDER_CREATED).getJsonObject("data");
-    assertThatThrownBy(() -> OrderCreated.from(ORDER, data.copy().put("total", "49.98")))
+    java.time.Instant at = java.time.Instant.now();
+    assertThatThrownBy(() -> OrderCreated.from(ORDER, 2, at, data.copy().put("total", "49.98")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
                 OrderCreated.from(
                     ORDER,
+                    2,
+                    at,
                     data.copy()
                         .put(
                             "total",
                             new JsonObject().put("amountMinor", 49.98).put("currency", "EUR"))))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> OrderCreated.from(ORDER, data.copy().put("paymentToken", null)))
+    assertThatThrownBy(() -> OrderCreated.from(ORDER, 2, at, data.copy().put("paymentToken", null)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OrderCreated.from(ORDER, 3, at, data))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -182,7 +223,7 @@ class EventContractTest {
     assertThat(unreadable.failed()).isTrue();
     assertThat(unreadable.cause()).isInstanceOf(MalformedEventException.class);
 
-    JsonObject newer = new JsonObject(ORDER_CREATED).put("version", 2);
+    JsonObject newer = new JsonObject(ORDER_CREATED).put("version", 3);
     assertThat(handler.handle(EventEnvelope.fromJson(newer)).cause())
         .isInstanceOf(MalformedEventException.class);
 
