@@ -4,12 +4,14 @@ import dev.storefront.common.config.Env;
 import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.security.InternalIdentity;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
 /**
- * The parts of every service's router that are not the service's own: request ids, health, metrics,
- * the not-found answer and the problem+json failure handler. A service's router factory starts with
- * {@link #create} and ends with {@link #complete}.
+ * The parts of every service's router that are not the service's own: request ids, the refusal of a
+ * malformed {@code Content-Type} (400), health, metrics, the not-found and method-not-allowed
+ * answers and the problem+json failure handler. A service's router factory starts with {@link
+ * #create} and ends with {@link #complete}.
  */
 public final class ServiceRouter {
 
@@ -17,7 +19,7 @@ public final class ServiceRouter {
 
   public static Router create(Vertx vertx, Health health) {
     Router router = Router.router(vertx);
-    router.route().handler(RequestIds::handle);
+    router.route().handler(RequestIds::handle).handler(RequestBodies::checkContentType);
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(Metrics.scrapeHandler());
@@ -39,12 +41,21 @@ public final class ServiceRouter {
 
   /**
    * Adds the failure handler, and problem answers for paths no route matches (404) and for methods
-   * a matched path does not support (405); call after the service's own routes.
+   * a matched path does not support (405, with the {@code Allow} header naming those it does); call
+   * after the service's own routes.
    */
   public static Router complete(Router router) {
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);
-    router.errorHandler(405, ProblemHandler::handle);
+    router.errorHandler(
+        405,
+        ctx -> {
+          String allow = AllowedMethods.of(router, ctx.normalizedPath());
+          if (!allow.isEmpty()) {
+            ctx.response().headers().set(HttpHeaders.ALLOW, allow);
+          }
+          ProblemHandler.handle(ctx);
+        });
     return router;
   }
 }
