@@ -15,6 +15,7 @@ import dev.storefront.gateway.edge.SecurityHeaders;
 import dev.storefront.gateway.openapi.ApiDocument;
 import dev.storefront.gateway.openapi.OpenApiEndpoint;
 import dev.storefront.gateway.openapi.RequestValidation;
+import dev.storefront.gateway.proxy.InboundHeaders;
 import dev.storefront.gateway.proxy.PipelinedReads;
 import dev.storefront.gateway.proxy.ProxyHandler;
 import dev.storefront.gateway.proxy.RouteTable;
@@ -60,11 +61,12 @@ public final class GatewayRouter {
 
   /**
    * The handler chain, in order: request id, health and metrics (common); security headers and CORS
-   * (so even refusals carry them); the request time limit and body size; authentication; the rate
-   * limit (per account when authenticated); validation against the OpenAPI document; the auth
-   * endpoints; the proxied resources. A caller without a valid token, or without the role a request
-   * needs, gets its 401 or 403 whatever the request looks like: the API's rules are not spelled out
-   * to callers who may not use it, and no body is read for them.
+   * (so even refusals carry them); the header checks ({@link InboundHeaders}); the request time
+   * limit and body size; authentication; the rate limit (per account when authenticated);
+   * validation against the OpenAPI document; the auth endpoints; the proxied resources. A caller
+   * without a valid token, or without the role a request needs, gets its 401 or 403 whatever the
+   * request looks like: the API's rules are not spelled out to callers who may not use it, and no
+   * body is read for them.
    *
    * <p>A router serves the requests of one event loop (each server verticle builds its own): their
    * time limits are kept on that loop (see {@link Deadlines}).
@@ -117,6 +119,7 @@ public final class GatewayRouter {
         .route()
         .handler(new SecurityHeaders(edge))
         .handler(new Cors(edge))
+        .handler(InboundHeaders::check)
         .handler(limits.timeout())
         .handler(limits.bodySize());
     // Authentication, the rate limit, the contract, then the auth endpoints (see
