@@ -65,8 +65,8 @@ public final class GatewayRouter {
    * limit and body size; authentication; the rate limit (per account when authenticated);
    * validation against the OpenAPI document; the auth endpoints; the proxied resources. A caller
    * without a valid token, or without the role a request needs, gets its 401 or 403 whatever the
-   * request looks like: the API's rules are not spelled out to callers who may not use it, and no
-   * body is read for them.
+   * request looks like (but a method the API document lacks for the path is 405 for anyone): the
+   * API's rules are not spelled out to callers who may not use it, and no body is read for them.
    *
    * <p>A router serves the requests of one event loop (each server verticle builds its own): their
    * time limits are kept on that loop (see {@link Deadlines}).
