@@ -12,6 +12,7 @@ import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.RequestLimits;
 import dev.storefront.gateway.http.GatewayRouter;
 import dev.storefront.gateway.openapi.ApiDocument;
+import dev.storefront.gateway.openapi.DocumentedMethods;
 import dev.storefront.gateway.proxy.Upstreams;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -64,7 +65,7 @@ public class GatewayVerticle extends VerticleBase {
                                       config,
                                       edge,
                                       GatewayRouter.contract(document),
-                                      security::mount)));
+                                      DocumentedMethods.of(document).before(security::mount))));
             });
   }
 

@@ -206,6 +206,37 @@ class WebhookApiIT {
   }
 
   @Test
+  void aMalformedContentTypeIs400AndACharsetOtherThanUtf8Is415() {
+    Caller owner = someone();
+    String body = "{\"url\":\"https://hooks.example.com/a\"}";
+    for (String type :
+        new String[] {"application/json; boundary=\"", "application/json; charset=\"utf-8"}) {
+      HttpResponse<Buffer> malformed = postAs(owner, type, body);
+      assertThat(malformed.statusCode()).as(type).isEqualTo(400);
+      assertThat(malformed.getHeader("Content-Type")).startsWith("application/problem+json");
+    }
+    for (String type :
+        new String[] {"application/json; charset=bogus", "application/json; charset=latin1"}) {
+      HttpResponse<Buffer> refused = postAs(owner, type, body);
+      assertThat(refused.statusCode()).as(type).isEqualTo(415);
+      assertThat(refused.getHeader("Content-Type")).startsWith("application/problem+json");
+    }
+    assertThat(ownedBy(owner)).isZero();
+    assertThat(postAs(owner, "application/json; charset=UTF-8", body).statusCode()).isEqualTo(201);
+  }
+
+  private HttpResponse<Buffer> postAs(Caller owner, String contentType, String body) {
+    return TestSystem.await(
+        system
+            .web
+            .post(service.port(), "127.0.0.1", BASE)
+            .putHeader(
+                dev.storefront.common.security.InternalTokens.HEADER, system.issuer.issue(owner))
+            .putHeader("Content-Type", contentType)
+            .sendBuffer(Buffer.buffer(body)));
+  }
+
+  @Test
   void pastTheLimitPerAccountIs409UntilOneIsDeleted() {
     Caller owner = someone();
     String first = create(owner, "https://hooks.example.com/1");

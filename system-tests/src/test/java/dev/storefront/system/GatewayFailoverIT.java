@@ -40,7 +40,11 @@ class GatewayFailoverIT {
     stack = TestStack.start("failover");
     // The load here measures failover, not the edge's limits: lift the per-client rate limit.
     ServiceProcess gateway =
-        stack.startService("gateway", "gateway-1", Map.of("RATE_LIMITS", "/api=100000/1s"));
+        stack.startService(
+            "gateway",
+            "gateway-1",
+            // Which instance answered is relayed only on request.
+            Map.of("RATE_LIMITS", "/api=100000/1s", "UPSTREAM_SERVED_BY_HEADER", "true"));
     gatewayPort = gateway.awaitPort(Duration.ofSeconds(90));
     gatewayManagement = gateway.awaitManagementPort(Duration.ofSeconds(90));
     catalogA = stack.startService("catalog", "catalog-a", Map.of());

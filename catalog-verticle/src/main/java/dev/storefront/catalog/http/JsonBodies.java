@@ -1,11 +1,11 @@
 package dev.storefront.catalog.http;
 
 import dev.storefront.common.http.Problems;
+import dev.storefront.common.http.RequestBodies;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /** Request bodies of JSON objects, at most {@value #LIMIT} bytes, as the OpenAPI document says. */
 final class JsonBodies {
@@ -14,24 +14,12 @@ final class JsonBodies {
 
   private JsonBodies() {}
 
-  /** Refuses other content types with 415, then reads the body, refusing a larger one with 413. */
+  /**
+   * Refuses a body that is not JSON in UTF-8 with 415 (a malformed Content-Type with 400), then
+   * reads it, refusing a larger one with 413.
+   */
   static Handler<RoutingContext> handler() {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(LIMIT);
-    return ctx -> {
-      if (!isJson(ctx.request().getHeader("Content-Type"))) {
-        ctx.fail(Problems.of(415, "The request body must be application/json"));
-        return;
-      }
-      body.handle(ctx);
-    };
-  }
-
-  static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    String mediaType = contentType.split(";", 2)[0].trim();
-    return mediaType.equalsIgnoreCase("application/json");
+    return RequestBodies.json(LIMIT);
   }
 
   /** The body as an object; 400 when it is not valid JSON or not an object. */

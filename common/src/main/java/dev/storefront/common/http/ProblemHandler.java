@@ -132,7 +132,9 @@ public final class ProblemHandler {
       return Problems.of(503, "The service is busy; try again shortly");
     }
     int status = ctx.statusCode();
-    if (failure == null && status >= 400) {
+    // A status failed with, such as vertx-web's 400 for an HTTP/1.1 request without Host: the
+    // request's fault whatever the throwable, so its own status, not a 500.
+    if (status >= 400 && (failure == null || status < 500)) {
       return Problems.of(status, defaultDetail(status));
     }
     return Problems.of(500, "The server could not handle the request");
@@ -159,6 +161,7 @@ public final class ProblemHandler {
 
   private static String defaultDetail(int status) {
     return switch (status) {
+      case 400 -> "The request is malformed";
       case 404 -> "No resource at this path";
       case 405 -> "This resource does not support the method";
       case 413 -> "The request body is too large";

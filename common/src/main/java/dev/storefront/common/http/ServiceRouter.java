@@ -4,14 +4,16 @@ import dev.storefront.common.config.Env;
 import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.security.InternalIdentity;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
 /**
- * The parts of every service's router that are not the service's own: request ids, the not-found
- * answer and the problem+json failure handler. A service's router factory starts with {@link
- * #create} and ends with {@link #complete}. Health and metrics are not among them: they live on the
- * management router ({@link #management}), served on a port of its own, so a service port answers
- * them with 404 like any other path it does not have.
+ * The parts of every service's router that are not the service's own: request ids, the refusal of a
+ * malformed {@code Content-Type} (400), the not-found and method-not-allowed answers and the
+ * problem+json failure handler. A service's router factory starts with {@link #create} and ends
+ * with {@link #complete}. Health and metrics are not among them: they live on the management router
+ * ({@link #management}), served on a port of its own, so a service port answers them with 404 like
+ * any other path it does not have.
  */
 public final class ServiceRouter {
 
@@ -19,7 +21,7 @@ public final class ServiceRouter {
 
   public static Router create(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.route().handler(RequestIds::handle);
+    router.route().handler(RequestIds::handle).handler(RequestBodies::checkContentType);
     return router;
   }
 
@@ -47,13 +49,21 @@ public final class ServiceRouter {
 
   /**
    * Adds the failure handler, and problem answers for paths no route matches (404), for methods a
-   * matched path does not support (405) and for requests the router refuses itself; call after the
-   * service's own routes.
+   * matched path does not support (405, with the {@code Allow} header naming those it does) and for
+   * requests the router refuses itself; call after the service's own routes.
    */
   public static Router complete(Router router) {
     router.route().failureHandler(ProblemHandler::handle);
     router.errorHandler(404, ProblemHandler::handle);
-    router.errorHandler(405, ProblemHandler::handle);
+    router.errorHandler(
+        405,
+        ctx -> {
+          String allow = AllowedMethods.of(router, ctx.normalizedPath());
+          if (!allow.isEmpty()) {
+            ctx.response().headers().set(HttpHeaders.ALLOW, allow);
+          }
+          ProblemHandler.handle(ctx);
+        });
     // A request the router itself refuses before any route sees it: a path that cannot be
     // decoded (400), a body over a limit, an unsupported media type.
     for (int status : new int[] {400, 413, 414, 415, 431, 500, 501}) {

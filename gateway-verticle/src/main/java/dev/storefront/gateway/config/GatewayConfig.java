@@ -37,6 +37,9 @@ import java.time.Duration;
  *   read has waited this long takes no more until it is answered</td></tr>
  *   <tr><td>UPSTREAM_PIPELINE_FAST_MS</td><td>5</td><td>only reads of operations whose answers
  *   come this fast on average are pipelined</td></tr>
+ *   <tr><td>UPSTREAM_SERVED_BY_HEADER</td><td>false</td><td>relay the {@code X-Served-By} header
+ *   naming the instance that answered, for debugging; off, it is dropped, as instance ids are not
+ *   for the public</td></tr>
  * </table>
  */
 public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstream) {
@@ -56,7 +59,8 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
       int retryBudgetMinPerSecond,
       Duration streamIdleTimeout,
       int streamPoolSize,
-      Pipelining pipelining) {}
+      Pipelining pipelining,
+      boolean servedByHeader) {}
 
   /** How reads are pipelined to instances (see PipelinedReads); depth 0 turns it off. */
   public record Pipelining(int depth, int connections, Duration stall, Duration fast) {
@@ -91,7 +95,8 @@ public record GatewayConfig(HttpConfig http, DatabaseConfig db, Upstream upstrea
                 env.integer("UPSTREAM_PIPELINE_DEPTH", 16),
                 env.positive("UPSTREAM_PIPELINE_CONNECTIONS", 4),
                 env.millis("UPSTREAM_PIPELINE_STALL_MS", 20),
-                env.millis("UPSTREAM_PIPELINE_FAST_MS", 5))));
+                env.millis("UPSTREAM_PIPELINE_FAST_MS", 5)),
+            env.bool("UPSTREAM_SERVED_BY_HEADER", false)));
   }
 
   private static double retryRatio(Env env) {

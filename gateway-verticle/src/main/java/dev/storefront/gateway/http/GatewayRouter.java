@@ -14,6 +14,7 @@ import dev.storefront.gateway.edge.SecurityHeaders;
 import dev.storefront.gateway.openapi.ApiDocument;
 import dev.storefront.gateway.openapi.OpenApiEndpoint;
 import dev.storefront.gateway.openapi.RequestValidation;
+import dev.storefront.gateway.proxy.InboundHeaders;
 import dev.storefront.gateway.proxy.PipelinedReads;
 import dev.storefront.gateway.proxy.ProxyHandler;
 import dev.storefront.gateway.proxy.RouteTable;
@@ -59,11 +60,12 @@ public final class GatewayRouter {
 
   /**
    * The handler chain, in order: request id (common); security headers and CORS (so even refusals
-   * carry them); the request time limit and body size; authentication; the rate limit (per account
-   * when authenticated); validation against the OpenAPI document; the auth endpoints; the proxied
-   * resources. A caller without a valid token, or without the role a request needs, gets its 401 or
-   * 403 whatever the request looks like: the API's rules are not spelled out to callers who may not
-   * use it, and no body is read for them.
+   * carry them); the header checks ({@link InboundHeaders}); the request time limit and body size;
+   * authentication; the rate limit (per account when authenticated); validation against the OpenAPI
+   * document; the auth endpoints; the proxied resources. A caller without a valid token, or without
+   * the role a request needs, gets its 401 or 403 whatever the request looks like (but a method the
+   * API document lacks for the path is 405 for anyone): the API's rules are not spelled out to
+   * callers who may not use it, and no body is read for them.
    *
    * <p>A router serves the requests of one event loop (each server verticle builds its own): their
    * time limits are kept on that loop (see {@link Deadlines}).
@@ -115,6 +117,7 @@ public final class GatewayRouter {
         .route()
         .handler(new SecurityHeaders(edge))
         .handler(new Cors(edge))
+        .handler(InboundHeaders::check)
         .handler(limits.timeout())
         .handler(limits.bodySize());
     // Authentication, the rate limit, the contract, then the auth endpoints (see

@@ -49,10 +49,7 @@ final class OperationIndex {
 
   /** The operation for {@code path} (a normalised request path) and {@code method}, or null. */
   Operation find(String path, HttpMethod method) {
-    Path match = literal.get(path);
-    if (match == null) {
-      match = bestTemplate(path);
-    }
+    Path match = path(path);
     if (match == null) {
       return null;
     }
@@ -62,6 +59,12 @@ final class OperationIndex {
       }
     }
     return null;
+  }
+
+  /** The document's path {@code path} (a normalised request path) falls under, or null. */
+  Path path(String path) {
+    Path match = literal.get(path);
+    return match != null ? match : bestTemplate(path);
   }
 
   private Path bestTemplate(String path) {

@@ -55,6 +55,12 @@ public final class ProxyHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
 
+  /**
+   * The header a service names its instance in; relayed only when {@code UPSTREAM_SERVED_BY_HEADER}
+   * says so.
+   */
+  static final String SERVED_BY = "X-Served-By";
+
   /** A POST carrying this header is one the service applies once, however often it is sent. */
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -136,10 +142,15 @@ public final class ProxyHandler {
               }
               if (failure == null) {
                 relay(ctx, ar.result(), attempt);
-              } else if (attempt.body != null && attempt.body.exceeded()) {
-                // The client's body outgrew the limit on the way: its fault, not the instance's.
+              } else if (failure instanceof ClientFault) {
+                // The client's body outgrew the limit on the way, or the client broke it off: its
+                // fault, not the instance's, and nothing to try elsewhere.
                 resume(ctx.request());
-                fail(ctx, attempt.body.problem());
+                if (attempt.body != null && attempt.body.exceeded()) {
+                  fail(ctx, attempt.body.problem());
+                } else {
+                  fail(ctx, Problems.of(400, "The request body was cut off"));
+                }
               } else if (failure instanceof UpstreamServerError error) {
                 relay(ctx, error.response, attempt);
               } else {
@@ -220,7 +231,15 @@ public final class ProxyHandler {
                         .pipe()
                         .endOnFailure(false)
                         .to(outbound)
-                        .onFailure(e -> outbound.reset());
+                        .onFailure(
+                            e -> {
+                              // Noted before the reset fails the exchange, for the breaker.
+                              attempt.clientFault =
+                                  attempt.body.exceeded() || ctx.response().closed();
+                              // The reset fails the exchange's answer, where it is handled.
+                              outbound.exceptionHandler(ignored -> {});
+                              outbound.reset();
+                            });
               } else {
                 bodySent = outbound.end();
               }
@@ -236,13 +255,17 @@ public final class ProxyHandler {
 
   /**
    * The head of the instance's answer, or why there is none: paused until it has somewhere to go,
-   * and a 5xx failed for the breaker (it is still relayed).
+   * and an answer that speaks of the instance's health failed for the breaker (it is still
+   * relayed).
    */
   private static Future<HttpClientResponse> answered(
       AsyncResult<HttpClientResponse> answer, Attempt attempt) {
     attempt.answered();
     if (answer.failed()) {
       Throwable e = answer.cause();
+      if (attempt.clientFault) {
+        return Future.failedFuture(new ClientFault(e));
+      }
       return Future.failedFuture(
           attempt.timedOut || isTimeout(e)
               ? new UpstreamTimeoutException()
@@ -251,9 +274,28 @@ public final class ProxyHandler {
     HttpClientResponse response = answer.result();
     // Keep the body flowing only once it has somewhere to go.
     response.pause();
-    return response.statusCode() >= 500
+    return instanceFailure(response.statusCode())
         ? Future.failedFuture(new UpstreamServerError(response))
         : Future.succeededFuture(response);
+  }
+
+  /**
+   * Whether an answer with this status says the instance is failing: its own error (500, a bug of
+   * the service, which answers bad input with a 4xx), or one of a gateway or an overloaded or
+   * unavailable server (502, 503, 504). Other 5xx answers (501 for a method it does not implement,
+   * 505 for a version) are about the request, and are relayed like any answer.
+   */
+  static boolean instanceFailure(int status) {
+    return status == 500 || status == 502 || status == 503 || status == 504;
+  }
+
+  /**
+   * The breaker's rule (see {@link Upstreams}): every failed exchange counts against the instance
+   * but one the client spoiled. That one counts as an exchange the instance took (the breaker has
+   * no neutral outcome); a request refused at the edge never reaches a breaker at all.
+   */
+  static boolean countsAgainstInstance(Future<?> exchange) {
+    return exchange.failed() && !(exchange.cause() instanceof ClientFault);
   }
 
   /**
@@ -329,7 +371,9 @@ public final class ProxyHandler {
     if (failure instanceof UpstreamTimeoutException) {
       return Outcome.TIMEOUT;
     }
-    return failure instanceof OpenCircuitException ? null : Outcome.FAILED;
+    return failure instanceof OpenCircuitException || failure instanceof ClientFault
+        ? null
+        : Outcome.FAILED;
   }
 
   private static boolean isTimeout(Throwable e) {
@@ -338,10 +382,15 @@ public final class ProxyHandler {
         || (e.getCause() != null && e.getCause() != e && isTimeout(e.getCause()));
   }
 
-  /** The inbound request's end-to-end headers, the request id and the X-Forwarded trio. */
+  /**
+   * The inbound request's end-to-end headers, the request id and the X-Forwarded trio. Those the
+   * client's Connection header named were taken out at the edge ({@link InboundHeaders}), before
+   * the gateway added its own: the Connection header is not read again here, or it would name those
+   * away too.
+   */
   private static void forwardHeaders(RoutingContext ctx, MultiMap headers) {
     HttpServerRequest inbound = ctx.request();
-    copyEndToEnd(inbound.headers(), headers);
+    copyEndToEnd(inbound.headers(), headers, false);
     headers.set(RequestIds.HEADER, RequestIds.of(ctx));
     String client = RateLimiter.peerAddress(inbound);
     String priorFor = inbound.getHeader("X-Forwarded-For");
@@ -407,7 +456,11 @@ public final class ProxyHandler {
     if (reason != null && !reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
       outbound.setStatusMessage(reason);
     }
-    copyEndToEnd(response.headers(), outbound.headers());
+    copyEndToEnd(response.headers(), outbound.headers(), true);
+    if (!config.servedByHeader()) {
+      // Which instance answered is for operators, not for the public.
+      outbound.headers().remove(SERVED_BY);
+    }
     // The gateway's request id wins over whatever the service echoed.
     outbound.headers().set(RequestIds.HEADER, RequestIds.of(ctx));
     if (streamPath && EventStreams.isEventStream(response)) {
@@ -485,11 +538,11 @@ public final class ProxyHandler {
 
   /**
    * Copies the headers that describe the message, leaving out those that describe one connection
-   * (RFC 9110 7.6.1) and those any Connection header line names. Runs twice for every request, so
-   * without lower-casing or sets.
+   * (RFC 9110 7.6.1) and, if {@code readConnection}, those any Connection header line names. Runs
+   * twice for every request, so without lower-casing or sets.
    */
-  private static void copyEndToEnd(MultiMap from, MultiMap to) {
-    List<String> connectionScoped = connectionScoped(from);
+  private static void copyEndToEnd(MultiMap from, MultiMap to, boolean readConnection) {
+    List<String> connectionScoped = readConnection ? connectionScoped(from) : List.of();
     for (Map.Entry<String, String> header : from) {
       String name = header.getKey();
       if (!hopByHop(name) && !named(connectionScoped, name)) {
@@ -557,6 +610,10 @@ public final class ProxyHandler {
 
     PipelinedReads.Connection pipelined;
     boolean sent;
+
+    /** The client broke off its streamed body or sent too much of it. */
+    boolean clientFault;
+
     boolean answered;
     boolean timedOut;
     LimitedBody body;
@@ -579,6 +636,13 @@ public final class ProxyHandler {
   static final class NotSentException extends RuntimeException {
     NotSentException(Throwable cause) {
       super("connection to the instance failed: " + cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** An exchange the client spoiled: not the instance's failure, and not to be tried again. */
+  static final class ClientFault extends RuntimeException {
+    ClientFault(Throwable cause) {
+      super("the client spoiled the exchange: " + cause.getMessage(), cause, false, false);
     }
   }
 

@@ -20,9 +20,9 @@ final class UpstreamMeters {
 
   /** How an attempt on an instance ended. */
   enum Outcome {
-    /** An answer below 500. */
+    /** An answer that does not count against the instance (below 500, or a 501 or 505). */
     ANSWERED,
-    /** A 5xx answer, relayed as it is. */
+    /** A 500, 502, 503 or 504, relayed as it is: counts against the instance's breaker. */
     SERVER_ERROR,
     /** No answer within the upstream timeout. */
     TIMEOUT,

@@ -182,6 +182,8 @@ public final class Upstreams {
                 // Breaker state reaches operators through Micrometer; the event-bus notifications
                 // (and the per-call latency bookkeeping behind them) would only cost time.
                 .setNotificationAddress(null));
+    // A breaker opens on the instance's health: what the client spoiled does not count.
+    breaker.<Object>failurePolicy(ProxyHandler::countsAgainstInstance);
     Runnable unbindBreaker =
         BreakerMetrics.bind(
             registry,

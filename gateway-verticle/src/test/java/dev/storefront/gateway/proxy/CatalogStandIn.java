@@ -150,6 +150,8 @@ final class CatalogStandIn {
 
   private void handle(HttpServerRequest request) {
     request.response().putHeader(INSTANCE_HEADER, id);
+    // As the catalog service names itself; the gateway relays it only when configured to.
+    request.response().putHeader(ProxyHandler.SERVED_BY, "catalog/" + id);
     if (behaviour == Behaviour.ANSWER && request.path().equals(UPLOAD_PATH)) {
       countUpload(request);
       return;

@@ -256,6 +256,8 @@ class ProxyHandlerTest {
                           assertThat(response.getHeader(CatalogStandIn.INSTANCE_HEADER))
                               .isEqualTo("a");
                           assertThat(response.getHeader("X-Upstream-Header")).isEqualTo("hello");
+                          // UPSTREAM_SERVED_BY_HEADER is on in these tests.
+                          assertThat(response.getHeader("X-Served-By")).isEqualTo("catalog/a");
                           assertThat(response.headers().getAll("X-Request-Id"))
                               .containsExactly("client-req.42");
                           assertThat(lowerCase(response.headers().names()))
@@ -973,7 +975,8 @@ class ProxyHandlerTest {
         10,
         Duration.ofSeconds(60),
         16,
-        pipelining);
+        pipelining,
+        true);
   }
 
   /** Completes once the first chunk of {@code response}'s body has arrived. */

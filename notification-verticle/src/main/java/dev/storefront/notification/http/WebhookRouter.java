@@ -1,6 +1,7 @@
 package dev.storefront.notification.http;
 
 import dev.storefront.common.http.Problems;
+import dev.storefront.common.http.RequestBodies;
 import dev.storefront.common.security.InternalIdentity;
 import dev.storefront.notification.config.WebhookConfig;
 import dev.storefront.notification.delivery.WebhookSignature;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -192,18 +192,12 @@ public final class WebhookRouter {
     throw Problems.of(400, name + " must be an integer between " + min + " and " + max);
   }
 
-  /** Refuses a body that is not JSON with 415, reads at most {@value #MAX_BODY_BYTES} bytes. */
+  /**
+   * Refuses a body that is not JSON in UTF-8 with 415 (a malformed Content-Type with 400), reads at
+   * most {@value #MAX_BODY_BYTES} bytes.
+   */
   private static Handler<RoutingContext> jsonBody() {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    return ctx -> {
-      String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-      String media = type == null ? "" : type.split(";", 2)[0].trim();
-      if (!media.equalsIgnoreCase("application/json")) {
-        ctx.fail(Problems.of(415, "The request body must be application/json"));
-        return;
-      }
-      body.handle(ctx);
-    };
+    return RequestBodies.json(MAX_BODY_BYTES);
   }
 
   private static JsonObject object(RoutingContext ctx) {
