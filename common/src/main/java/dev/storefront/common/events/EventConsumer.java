@@ -591,7 +591,7 @@ public final class EventConsumer {
 
   private Counter partitions(String change) {
     return Counter.builder("storefront.events.partitions." + change)
-        .description("Partitions " + change + " to this process's consumer, by group")
+        .description("Partitions this process's consumer of the group gained or gave up")
         .tags("group", group)
         .register(registry);
   }
