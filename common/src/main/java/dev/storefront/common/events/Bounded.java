@@ -6,11 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a stop within a supervisor's grace period. Kafka's clients may wait up to 30 s to close (a
- * consumer leaving its group mid-rebalance, a producer waiting out its delivery timeout while the
- * broker is away), and a service must stop well inside the 30 s that the local stack and Kubernetes
- * allow. Nothing is lost by not waiting: offsets not committed mean redelivery, which consumers
- * absorb, and outbox rows not marked published are sent again.
+ * Keeps a stop within a supervisor's grace period. The Kafka clients' own waits are bounded ({@code
+ * KAFKA_API_TIMEOUT_MS}, {@code KAFKA_CLOSE_TIMEOUT_MS}), but what a stop waits for first is not
+ * always Kafka's (a handler in flight, a send waiting out its delivery timeout while the broker is
+ * away), and a service must stop well inside the 30 s that the local stack and Kubernetes allow.
+ * Nothing is lost by not waiting: offsets not committed mean redelivery, which consumers absorb,
+ * and outbox rows not marked published are sent again.
  */
 final class Bounded {
 

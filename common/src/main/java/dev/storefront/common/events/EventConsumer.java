@@ -58,7 +58,13 @@ import org.slf4j.LoggerFactory;
  * its partition waits: nothing is committed that was not dealt with.
  *
  * <p>A broker outage only slows the loop down: polls come back empty, commits are retried before
- * each poll, and the consumer picks up where it was when the broker returns.
+ * each poll, and the consumer picks up where it was when the broker returns. A commit waits at most
+ * {@link KafkaConfig#apiTimeout()} and the clients' close {@link KafkaConfig#closeTimeout()}, so a
+ * stop with the broker away takes seconds, not Kafka's default minute and a half.
+ *
+ * <p>The instances of a service rebalance cooperatively ({@link KafkaClients#consumerConfig}): a
+ * crashed instance's partitions go to the others within {@link KafkaConfig#sessionTimeout()} plus a
+ * heartbeat, and the others keep their own partitions, and their offsets to commit, meanwhile.
  */
 public final class EventConsumer {
 
@@ -162,6 +168,7 @@ public final class EventConsumer {
   private final MeterRegistry registry = Metrics.registry();
   private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
   private final Map<Long, Promise<Void>> sleeping = new HashMap<>();
+  private final Duration closeTimeout;
 
   private boolean stopping;
   private Promise<Void> stopped;
@@ -186,8 +193,25 @@ public final class EventConsumer {
     this.deadLetters = KafkaClients.rawProducer(vertx, kafka);
     this.consumer.exceptionHandler(e -> LOG.debug("Event consumer: {}", e.toString()));
     this.deadLetters.exceptionHandler(e -> LOG.debug("Dead-letter producer: {}", e.toString()));
-    // Offsets of partitions that went to another member are that member's to commit now.
-    this.consumer.partitionsRevokedHandler(revoked -> revoked.forEach(uncommitted::remove));
+    this.closeTimeout = kafka.closeTimeout();
+    // Rebalances are cooperative: these hear only of the partitions that move. Rebalance callbacks
+    // run inside a poll, and so never while records are in hand.
+    this.consumer.partitionsAssignedHandler(
+        assigned -> {
+          if (!assigned.isEmpty()) {
+            LOG.info("Group {} assigned {}", group, assigned);
+            partitions("assigned").increment(assigned.size());
+          }
+        });
+    this.consumer.partitionsRevokedHandler(
+        revoked -> {
+          if (!revoked.isEmpty()) {
+            LOG.info("Group {} revoked {}", group, revoked);
+            partitions("revoked").increment(revoked.size());
+          }
+          // Offsets of partitions that went to another member are that member's to commit now.
+          revoked.forEach(uncommitted::remove);
+        });
   }
 
   /**
@@ -299,8 +323,8 @@ public final class EventConsumer {
 
   private void finish() {
     commitHandled()
-        .transform(committed -> consumer.close())
-        .transform(closed -> deadLetters.close())
+        .transform(
+            committed -> Future.join(consumer.close(), deadLetters.close(closeTimeout.toMillis())))
         .onComplete(
             ar -> {
               LOG.info("Stopped consuming {} as group {}", topics, group);
@@ -331,12 +355,15 @@ public final class EventConsumer {
                   LOG.info("Offsets of group {} committed again", group);
                   commitFailingSince = -1;
                 }
-              } else if (ar.cause() instanceof CommitFailedException
-                  || ar.cause() instanceof RebalanceInProgressException) {
-                // The partitions moved; their new owner starts from the last commit and the
-                // handlers' idempotence absorbs the repeats.
+              } else if (ar.cause() instanceof CommitFailedException) {
+                // This member was put out of the group and its partitions moved; their new owner
+                // starts from the last commit and the handlers' idempotence absorbs the repeats.
                 LOG.info("Offsets of group {} not committed, partitions moved", group);
                 offsets.forEach(uncommitted::remove);
+              } else if (ar.cause() instanceof RebalanceInProgressException) {
+                // A cooperative rebalance leaves most partitions where they are: their offsets
+                // stay to be committed after it, the revoked ones' are dropped when revoked.
+                LOG.debug("Offsets of group {} wait for the rebalance to end", group);
               } else if (commitFailingSince < 0) {
                 commitFailingSince = System.nanoTime();
                 LOG.warn(
@@ -560,6 +587,13 @@ public final class EventConsumer {
         .tags("topic", topic, "type", type, "outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  private Counter partitions(String change) {
+    return Counter.builder("storefront.events.partitions." + change)
+        .description("Partitions this process's consumer of the group gained or gave up")
+        .tags("group", group)
+        .register(registry);
   }
 
   private void pollFailed(Throwable cause) {

@@ -3,6 +3,7 @@ package dev.storefront.common.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storefront.common.config.KafkaConfig;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
@@ -41,6 +42,38 @@ class KafkaClientsTest {
             "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer")
         .containsEntry(
             "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+  }
+
+  @Test
+  void aCrashedConsumersPartitionsMoveWithinSecondsAndTheOthersKeepTheirs() {
+    var config = KafkaClients.consumerConfig(CONFIG);
+
+    assertThat(config)
+        .containsEntry("session.timeout.ms", "6000")
+        .containsEntry("heartbeat.interval.ms", "1500")
+        .containsEntry(
+            "partition.assignment.strategy",
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+        // Dynamic membership: a stopping instance leaves the group and its partitions move at once.
+        .doesNotContainKey("group.instance.id");
+  }
+
+  @Test
+  void consumerCallsWaitSecondsNotAMinuteForTheBroker() {
+    KafkaConfig config =
+        new KafkaConfig(
+            "k1:9092",
+            "order",
+            "order-a1",
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(2_500),
+            Duration.ofSeconds(1));
+
+    assertThat(KafkaClients.consumerConfig(config))
+        .containsEntry("default.api.timeout.ms", "2500")
+        .containsEntry("session.timeout.ms", "8000")
+        .containsEntry("heartbeat.interval.ms", "2000");
   }
 
   @Test
