@@ -166,7 +166,6 @@ public final class ProblemHandler {
       case 405 -> "This resource does not support the method";
       case 413 -> "The request body is too large";
       case 415 -> "The request content type is not supported";
-      case 400 -> "The request could not be understood";
       default -> Problems.reason(status);
     };
   }
