@@ -33,7 +33,7 @@ class ServiceRouterTest {
   @BeforeEach
   void startServer(Vertx vertx, VertxTestContext ctx) {
     client = WebClient.create(vertx);
-    Router router = ServiceRouter.create(vertx, new Health(vertx));
+    Router router = ServiceRouter.create(vertx);
     // Reads the body as text, as services do: vertx-web reads the charset from the Content-Type.
     router
         .post("/text")
