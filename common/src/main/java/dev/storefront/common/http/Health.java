@@ -41,6 +41,15 @@ public final class Health {
     return this;
   }
 
+  /**
+   * Registers a readiness entry that never fails the check but says what is degraded: {@code
+   * details} is shown under {@code name} (an empty object when all is well).
+   */
+  public Health report(String name, Supplier<JsonObject> details) {
+    readiness.register(name, promise -> promise.tryComplete(Status.OK(details.get())));
+    return this;
+  }
+
   /** From now on the process reports not ready, so balancers stop sending it work. */
   public void stopAccepting() {
     accepting = false;

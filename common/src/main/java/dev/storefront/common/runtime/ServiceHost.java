@@ -19,6 +19,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.servicediscovery.Record;
 import io.vertx.servicediscovery.ServiceDiscovery;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -100,7 +103,27 @@ public final class ServiceHost {
             membership.healthy()
                 ? Future.succeededFuture()
                 : Future.failedFuture("not a running member of the cluster"));
-    return new ServiceHost(vertx, identity, health);
+    ServiceHost host = new ServiceHost(vertx, identity, health);
+    health.report("discovery", host::discoveryReport);
+    return host;
+  }
+
+  /**
+   * Empty while the view of other services comes from the cluster; otherwise the instances still
+   * routed to although their members are out of this process's sight of it.
+   */
+  private JsonObject discoveryReport() {
+    List<Endpoint> retained = directory.retained();
+    if (retained.isEmpty()) {
+      return new JsonObject();
+    }
+    return new JsonObject()
+        .put(
+            "degraded",
+            "routing to instances this process cannot see in the cluster, while they answer")
+        .put(
+            "retained",
+            new JsonArray(retained.stream().map(e -> e.service() + "@" + e.authority()).toList()));
   }
 
   /** Adjusts the HTTP server options (limits, timeouts) before the servers start. */

@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -63,6 +64,7 @@ class DiscoveryClusterIT {
   private static final List<Counter> reaped = new ArrayList<>();
   private static final List<String> nodeIds = new ArrayList<>();
   private static boolean member2Killed;
+  private static boolean member1CutOff;
 
   @BeforeAll
   static void formCluster() throws Exception {
@@ -121,7 +123,7 @@ class DiscoveryClusterIT {
   static void closeCluster() throws Exception {
     Exception first = null;
     for (int i = nodes.size() - 1; i >= 0; i--) {
-      boolean dead = i == 2 && member2Killed;
+      boolean dead = (i == 2 && member2Killed) || (i == 1 && member1CutOff);
       try {
         close(i, dead);
       } catch (Exception e) {
@@ -303,6 +305,80 @@ class DiscoveryClusterIT {
                     ctx.verify(
                         () -> {
                           assertThat(seenMillis[0]).isLessThan(2_000);
+                          ctx.completeNow();
+                        })));
+  }
+
+  /**
+   * A member that leaves this process's sight of the cluster but still answers (cut off, not dead)
+   * stays in the view, marked as retained, for as long as its readiness check answers; then goes.
+   */
+  @Test
+  @Order(5)
+  void anInstanceCutOffFromTheClusterIsRoutedToWhileItAnswersItsHealthCheck(VertxTestContext ctx)
+      throws Exception {
+    Vertx cutOff = nodes.get(1);
+    HttpServer health =
+        await(
+            cutOff
+                .createHttpServer()
+                .requestHandler(r -> r.response().end("{\"status\":\"UP\"}"))
+                .listen(0, "127.0.0.1"));
+    Record record =
+        Endpoint.record(
+            new ServiceIdentity(SERVICE, "it", "d"),
+            "127.0.0.1",
+            5555,
+            health.actualPort(),
+            nodeIds.get(1));
+    await(discoveries.get(1).publish(record));
+    await(
+        eventually(
+            nodes.get(0),
+            Duration.ofSeconds(5),
+            () -> Future.succeededFuture(hasInstance(directories.get(0), "d"))));
+
+    // Member 1's cluster traffic stops; its HTTP side goes on answering.
+    reapers.get(1).stop();
+    directories.get(1).stop();
+    hazelcastOf(cutOff).getHazelcastInstance().getLifecycleService().terminate();
+    member1CutOff = true;
+
+    long start = System.nanoTime();
+    eventually(
+            nodes.get(0),
+            Duration.ofSeconds(15),
+            () ->
+                Future.succeededFuture(
+                    !ClusterMembership.of(nodes.get(0)).memberIds().contains(nodeIds.get(1))
+                        && directories.get(0).retained().size() == 1))
+        .compose(
+            v -> {
+              long retainedMillis = millisSince(start);
+              System.out.printf(
+                  "[DiscoveryClusterIT] cut-off member retained %d ms after the kill%n",
+                  retainedMillis);
+              ctx.verify(
+                  () -> {
+                    assertThat(instanceIds(0)).contains("d").doesNotContain("a");
+                    assertThat(directories.get(0).retained())
+                        .extracting(Endpoint::instanceId)
+                        .containsExactly("d");
+                  });
+              return health.close();
+            })
+        .compose(
+            v ->
+                eventually(
+                    nodes.get(0),
+                    Duration.ofMillis(ServiceDirectory.RETAINED_PROBE_MS * 2 + 2_000),
+                    () -> Future.succeededFuture(!hasInstance(directories.get(0), "d"))))
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(directories.get(0).retained()).isEmpty();
                           ctx.completeNow();
                         })));
   }
