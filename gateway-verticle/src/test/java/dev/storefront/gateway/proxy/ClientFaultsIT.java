@@ -19,8 +19,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.servicediscovery.ServiceDiscovery;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -69,6 +71,8 @@ class ClientFaultsIT {
   private Vertx vertx;
   private int port;
   private WebClient web;
+  private static final SelfSignedCertificate certificate =
+      SelfSignedCertificate.create("localhost");
   private Instance instance;
 
   @BeforeAll
@@ -118,9 +122,14 @@ class ClientFaultsIT {
     env.put("PG_POOL_SIZE", "2");
     env.put("RATE_LIMITS", "off");
     env.put("MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES));
+    // HTTP/2 is spoken where TLS negotiates it: the edge here has a certificate of its own.
+    env.put("TLS_CERT_PATH", certificate.certificatePath());
+    env.put("TLS_KEY_PATH", certificate.privateKeyPath());
     await(vertx.deployVerticle(new GatewayVerticle(Env.of(env))), 30);
     port = Integer.parseInt(Files.readString(portFile).trim());
-    web = WebClient.create(vertx);
+    web =
+        WebClient.create(
+            vertx, new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     instance = await(Instance.start(vertx), 10);
     ServiceDiscovery discovery = ServiceDiscovery.create(vertx);
     for (String service : List.of("catalog", "cart")) {
@@ -264,7 +273,7 @@ class ClientFaultsIT {
     }
     int before = instance.uploads.size();
     for (int i = 0; i < 10; i++) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
+      try (Socket socket = RawHttp.connect(port)) {
         OutputStream out = socket.getOutputStream();
         out.write((head + "\r\n\r\n" + chunk).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

@@ -15,16 +15,22 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Requests written byte by byte, for what a well-behaved client library refuses to send: control
- * characters in header values, empty header names, two Host headers. HTTP/2 with prior knowledge
- * (the frames and HPACK by hand, on a blocking socket), and HTTP/1.x as text. For tests, run off
- * the event loops.
+ * characters in header values, empty header names, two Host headers. HTTP/2 negotiated over TLS
+ * (the frames and HPACK by hand, on a blocking socket), and HTTP/1.x as text over TLS. The server's
+ * certificate is trusted whatever it is. For tests, run off the event loops.
  */
 final class RawHttp {
 
@@ -39,8 +45,7 @@ final class RawHttp {
    * or the body announced by Content-Length has come.
    */
   static Answer http1(int port, String head, String body) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
+    try (Socket socket = tls(port, "http/1.1")) {
       OutputStream out = socket.getOutputStream();
       out.write(
           (head + "\r\n\r\n" + (body == null ? "" : body)).getBytes(StandardCharsets.ISO_8859_1));
@@ -87,7 +92,43 @@ final class RawHttp {
     return line.toString();
   }
 
-  /** One HTTP/2 connection (h2c, prior knowledge), its requests sent one after another. */
+  /** An HTTP/1.1 connection to {@code port}, for a test to write to as it likes. */
+  static Socket connect(int port) throws IOException {
+    return tls(port, "http/1.1");
+  }
+
+  /** A TLS connection to {@code port} that offers {@code protocol} through ALPN. */
+  private static Socket tls(int port, String protocol) throws IOException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new TrustingManager()}, null);
+      SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {protocol});
+      socket.setSSLParameters(parameters);
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return socket;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  /** Trusts the test's self-signed certificate. */
+  private static final class TrustingManager implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+
+  /** One HTTP/2 connection (negotiated over TLS), its requests sent one after another. */
   static final class Http2 implements AutoCloseable {
     private static final int HEADERS = 1;
     private static final int DATA = 0;
@@ -112,8 +153,7 @@ final class RawHttp {
 
     Http2(int port) throws IOException {
       this.port = port;
-      socket = new Socket("127.0.0.1", port);
-      socket.setSoTimeout(10_000);
+      socket = tls(port, "h2");
       in = new DataInputStream(socket.getInputStream());
       out = socket.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -128,7 +168,7 @@ final class RawHttp {
       int stream = nextStream;
       nextStream += 2;
       Http2Headers h2 = new DefaultHttp2Headers(false, false, 8);
-      h2.method(method).scheme("http").authority("127.0.0.1:" + port).path(path);
+      h2.method(method).scheme("https").authority("127.0.0.1:" + port).path(path);
       for (int i = 0; i < headers.size(); i += 2) {
         h2.add(headers.get(i), headers.get(i + 1));
       }
