@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,8 +19,11 @@ final class RequestHeadRules {
 
   private RequestHeadRules() {}
 
-  /** The refusal for {@code request}, or null when its head may be acted on. */
-  static ProblemException check(HttpRequest request) {
+  /**
+   * The refusal for {@code request}, whose head had {@code hostLines} Host lines, or null when its
+   * head may be acted on.
+   */
+  static ProblemException check(HttpRequest request, int hostLines) {
     HttpVersion version = request.protocolVersion();
     if (!version.protocolName().equals("HTTP")) {
       return Problems.of(400, "The request line is malformed");
@@ -35,19 +37,14 @@ final class RequestHeadRules {
       return Problems.of(400, "The request target is malformed");
     }
     HttpHeaders headers = request.headers();
-    for (Map.Entry<String, String> header : headers) {
-      if (header.getKey().isEmpty()) {
-        return Problems.of(400, "A header field has an empty name");
-      }
-    }
-    ProblemException host = checkHost(headers.getAll(HttpHeaderNames.HOST), http11);
+    ProblemException host = checkHost(headers.get(HttpHeaderNames.HOST), hostLines, http11);
     if (host != null) {
       return host;
     }
-    List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (transferEncodings.isEmpty()) {
+    if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
       return null;
     }
+    List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
     if (http10) {
       return Problems.of(400, "HTTP/1.0 has no Transfer-Encoding; its framing cannot be trusted");
     }
@@ -59,37 +56,6 @@ final class RequestHeadRules {
       return Problems.of(400, "A request may carry Content-Length or Transfer-Encoding, not both");
     }
     return null;
-  }
-
-  /**
-   * {@code method SP request-target SP HTTP/DIGIT.DIGIT} and nothing else (RFC 9112 §3): one space
-   * each, a method of token characters, a target of visible ASCII.
-   */
-  static boolean validRequestLine(CharSequence line) {
-    int firstSpace = indexOf(line, ' ', 0);
-    int secondSpace = firstSpace < 0 ? -1 : indexOf(line, ' ', firstSpace + 1);
-    if (firstSpace <= 0 || secondSpace <= firstSpace + 1) {
-      return false;
-    }
-    for (int i = 0; i < firstSpace; i++) {
-      if (!tokenChar(line.charAt(i))) {
-        return false;
-      }
-    }
-    for (int i = firstSpace + 1; i < secondSpace; i++) {
-      char c = line.charAt(i);
-      if (c < 0x21 || c > 0x7e) {
-        return false;
-      }
-    }
-    CharSequence version = line.subSequence(secondSpace + 1, line.length());
-    return version.length() == 8
-        && version.subSequence(0, 5).toString().equals("HTTP/")
-        && Character.isDigit(version.charAt(5))
-        && version.charAt(6) == '.'
-        && Character.isDigit(version.charAt(7))
-        && version.charAt(5) < 0x80
-        && version.charAt(7) < 0x80;
   }
 
   /**
@@ -107,30 +73,14 @@ final class RequestHeadRules {
     return scheme > 0 && uri.substring(0, scheme).chars().allMatch(Character::isLetter);
   }
 
-  private static int indexOf(CharSequence text, char wanted, int from) {
-    for (int i = from; i < text.length(); i++) {
-      if (text.charAt(i) == wanted) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean tokenChar(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-  }
-
-  private static ProblemException checkHost(List<String> hosts, boolean http11) {
-    if (hosts.size() > 1) {
+  private static ProblemException checkHost(String host, int hostLines, boolean http11) {
+    if (hostLines > 1) {
       return Problems.of(400, "A request carries exactly one Host header");
     }
-    if (hosts.isEmpty()) {
+    if (host == null) {
       return http11 ? Problems.of(400, "An HTTP/1.1 request must carry a Host header") : null;
     }
-    return validHost(hosts.get(0)) ? null : Problems.of(400, "The Host header is malformed");
+    return validHost(host) ? null : Problems.of(400, "The Host header is malformed");
   }
 
   /**

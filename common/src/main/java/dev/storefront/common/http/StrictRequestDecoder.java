@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
@@ -45,7 +46,7 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private ChunkedBodyScanner chunks;
   private int scannedAhead;
   private boolean refusing;
-  private final HeadLines head = new HeadLines();
+  private final RequestHeadScanner head = new RequestHeadScanner();
 
   StrictRequestDecoder(HttpServerOptions options, Duration headTimeout) {
     super(options);
@@ -122,7 +123,9 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
     for (int i = first; i < out.size(); i++) {
       Object message = out.get(i);
-      if (message instanceof HttpRequest request) {
+      // Checks against classes, not the interfaces: an interface check on every message of every
+      // request costs HotSpot a search of the class's interfaces.
+      if (message instanceof DefaultHttpRequest request) {
         awaitingHead = false;
         stopHeadClock();
         if (!checkHead(request, in)) {
@@ -130,7 +133,8 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
           refuse(in);
           return;
         }
-      } else if (message instanceof LastHttpContent) {
+      } else if (message == LastHttpContent.EMPTY_LAST_CONTENT
+          || message instanceof DefaultLastHttpContent) {
         chunks = null;
         awaitingHead = true;
       }
@@ -145,7 +149,7 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
     ProblemException problem = head.finish();
     if (problem == null) {
-      problem = RequestHeadRules.check(request);
+      problem = RequestHeadRules.check(request, head.hostLines());
     }
     if (problem == null && HttpUtil.isTransferEncodingChunked(request)) {
       chunks = new ChunkedBodyScanner();
@@ -245,63 +249,5 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             Problems.of(
                 408, "The request head did not arrive within " + headTimeoutMillis + " ms")));
     context.fireChannelRead(late);
-  }
-
-  /**
-   * The line structure of a request head as it arrives, which the decoder smooths over: a request
-   * line not of the exact form {@code method SP target SP HTTP/d.d}, a line ended by a bare LF, or
-   * a header line folded onto the one before it (obs-fold, RFC 9112 §5.2) reads differently to
-   * different parsers, so each is refused rather than repaired.
-   */
-  private static final class HeadLines {
-    private static final int MAX_REQUEST_LINE = 65_536;
-
-    private final StringBuilder requestLine = new StringBuilder();
-    private boolean inRequestLine = true;
-    private byte previous;
-    private boolean started;
-    private ProblemException problem;
-
-    void scan(ByteBuf in, int from, int to) {
-      for (int i = from; i < to && problem == null; i++) {
-        byte b = in.getByte(i);
-        if (!started && (b == '\r' || b == '\n')) {
-          continue; // empty lines before a request line are ignored (RFC 9112 §2.2)
-        }
-        if (b == '\n' && previous != '\r') {
-          problem = Problems.of(400, "Lines of a request head end with CRLF");
-        } else if ((b == ' ' || b == '\t') && (previous == '\n' || !started)) {
-          problem = Problems.of(400, "A folded or indented header line is not accepted");
-        } else if (previous == '\r' && b != '\n') {
-          problem = Problems.of(400, "A CR in a request head must end its line");
-        } else if (inRequestLine) {
-          requestLine(b);
-        }
-        started = true;
-        previous = b;
-      }
-    }
-
-    private void requestLine(byte b) {
-      if (b == '\n') {
-        inRequestLine = false;
-        if (!RequestHeadRules.validRequestLine(requestLine)) {
-          problem = Problems.of(400, "The request line is malformed");
-        }
-      } else if (b != '\r' && requestLine.length() < MAX_REQUEST_LINE) {
-        requestLine.append((char) (b & 0xff));
-      }
-    }
-
-    /** The problem found in the head just read, if any; ready for the next head. */
-    ProblemException finish() {
-      ProblemException found = problem;
-      problem = null;
-      started = false;
-      previous = 0;
-      inRequestLine = true;
-      requestLine.setLength(0);
-      return found;
-    }
   }
 }
