@@ -154,7 +154,8 @@ public final class ServiceHost {
         // The management port first: whoever sees the port file finds the management port too.
         .compose(v -> writePortFile(http.managementPortFile(), managementPort()))
         .compose(v -> writePortFile(http.portFile(), port))
-        .onFailure(e -> closeManagement())
+        // A start that failed leaves nothing listening, and says so only once it does not.
+        .recover(e -> closeManagement().transform(closed -> Future.<Void>failedFuture(e)))
         .map(this)
         .onSuccess(
             h -> {
