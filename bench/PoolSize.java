@@ -5,7 +5,8 @@
 // Usage (from the repository root, after mvn -o -q verify -pl common -am -DskipTests):
 //   mvn -o -q dependency:build-classpath -pl common -Dmdep.outputFile=/tmp/common.cp
 //   java -cp "common/target/classes:$(cat /tmp/common.cp)" bench/PoolSize.java [SECONDS] [IN_FLIGHT] [SIZES...]
-// Creates and drops its own database (storefront_poolbench) as postgres on 127.0.0.1:5432.
+// -Dport=P connects the pool to P instead (a pooler in front); -Dcache=false turns the
+// prepared-statement cache off (and -Dpipelining=N sets its pipelining limit). Creates and drops its own database (storefront_poolbench) as postgres on 127.0.0.1:5432.
 import dev.storefront.common.config.DatabaseConfig;
 import dev.storefront.common.db.Database;
 import io.vertx.core.Future;
@@ -21,6 +22,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 public class PoolSize {
   static final int ROWS = 10_000;
+  // The pool's port: another one puts a pooler (PgBouncer) between the pool and the server.
+  static final int PORT = Integer.getInteger("port", 5432);
+  // -Dcache=false: the services' pool settings but without the prepared-statement cache.
+  static final boolean CACHE = !"false".equals(System.getProperty("cache"));
+
+  static Pool uncached(Vertx vertx, DatabaseConfig config) {
+    return io.vertx.pgclient.PgBuilder.pool()
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(config.poolSize()).setEventLoopSize(2))
+        .connectingTo(
+            new io.vertx.pgclient.PgConnectOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setDatabase(config.database())
+                .setUser(config.user())
+                .setCachePreparedStatements(false)
+                .setPipeliningLimit(Integer.getInteger("pipelining", 256)))
+        .using(vertx)
+        .build();
+  }
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -46,8 +66,8 @@ public class PoolSize {
     System.out.printf("%5s %10s %10s %10s %10s%n", "pool", "ops/s", "p50 ms", "p99 ms", "errors");
     try {
       for (int size : sizes) {
-        DatabaseConfig config = new DatabaseConfig("127.0.0.1", 5432, db, "postgres", "", "public", size);
-        Pool pool = Database.pool(vertx, config, 2);
+        DatabaseConfig config = new DatabaseConfig("127.0.0.1", PORT, db, "postgres", "", "public", size);
+        Pool pool = CACHE ? Database.pool(vertx, config, 2) : uncached(vertx, config);
         run(pool, 2, inFlight); // warm-up
         long[] result = run(pool, seconds, inFlight);
         pool.close().toCompletionStage().toCompletableFuture().get();
@@ -100,8 +120,8 @@ public class PoolSize {
         ops.incrementAndGet();
         long i = recorded.getAndIncrement();
         if (i < latencies.length) latencies[(int) i] = System.nanoTime() - start;
-      } else {
-        errors.incrementAndGet();
+      } else if (errors.incrementAndGet() == 1) {
+        System.out.println("first error: " + ar.cause());
       }
       loop(pool, stop, ops, errors, latencies, recorded, done);
     });

@@ -3,6 +3,7 @@ package dev.storefront.common.db;
 import dev.storefront.common.config.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.DatabaseException;
@@ -59,15 +60,16 @@ public final class Database {
   }
 
   /**
-   * Whether {@code failure} says the server would not take a connection now (it is down, starting
-   * or shutting down, or has no slot left for anyone or for the role) rather than that a statement
-   * is wrong: worth trying again later. Causes are followed a few levels, as JDBC, Flyway and
-   * futures wrap them.
+   * Whether {@code failure} says PostgreSQL could not take the work now rather than that a
+   * statement is wrong: the server would not take a connection (it is down, starting or shutting
+   * down, or has no slot left for anyone or for the role), or no pooled connection came free in
+   * time. Worth trying again later. Causes are followed a few levels, as JDBC, Flyway and futures
+   * wrap them.
    */
-  public static boolean refusesConnections(Throwable failure) {
+  public static boolean unavailable(Throwable failure) {
     Throwable cause = failure;
     for (int depth = 0; cause != null && depth < 6; depth++, cause = cause.getCause()) {
-      if (cause instanceof ConnectException) {
+      if (cause instanceof ConnectException || isConnectionWaitTimeout(cause)) {
         return true;
       }
       String state =
@@ -79,6 +81,15 @@ public final class Database {
       }
     }
     return false;
+  }
+
+  /**
+   * The pool's own failure when no connection came free (or could be made) within its connection
+   * timeout: a plain VertxException, told only by its message.
+   */
+  private static boolean isConnectionWaitTimeout(Throwable cause) {
+    return cause instanceof VertxException
+        && "Timeout waiting for connection".equals(cause.getMessage());
   }
 
   /** The innermost message of a refusal, the one that names what refused. */

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,15 @@ public final class Postgres {
       long maxRetryMs) {
     Starting starting = new Starting();
     health.check("postgres", starting::probe);
-    return prepare(vertx, config, starting, 1, firstRetryMs, maxRetryMs)
-        .map(
+    Retry retry = new Retry(vertx, config, starting, firstRetryMs, maxRetryMs);
+    return retry
+        .until(
+            () ->
+                Migrations.migrate(vertx, config)
+                    .compose(
+                        migrated ->
+                            vertx.executeBlocking(() -> ConnectionBudget.read(config), false)))
+        .compose(
             budget -> {
               int size = budget.poolSize(config.poolSize());
               if (size < config.poolSize()) {
@@ -54,56 +62,68 @@ public final class Postgres {
                     config.poolSize());
               }
               Pool pool = Database.pool(vertx, config.withPoolSize(size), eventLoops);
-              Gauge.builder("storefront_db_pool_max_connections", () -> size)
-                  .description("The most connections this process's PostgreSQL pool opens")
-                  .tag("pool_name", Database.poolName(config))
-                  .register(Metrics.registry());
-              starting.opened(pool);
-              return pool;
+              // One connection made and tried before the service uses the pool: a server (or a
+              // machine) slow to hand one out holds up the start, not the service's first query.
+              return retry
+                  .until(() -> Database.ping(pool))
+                  .map(
+                      pinged -> {
+                        Gauge.builder("storefront_db_pool_max_connections", () -> size)
+                            .description(
+                                "The most connections this process's PostgreSQL pool opens")
+                            .tag("pool_name", Database.poolName(config))
+                            .register(Metrics.registry());
+                        starting.opened(pool);
+                        return pool;
+                      });
             });
   }
 
-  /** Migrations, then the budget reading; again after a pause while the server refuses. */
-  private static Future<ConnectionBudget> prepare(
-      Vertx vertx,
-      DatabaseConfig config,
-      Starting starting,
-      int attempt,
-      long retryMs,
-      long maxRetryMs) {
-    return Migrations.migrate(vertx, config)
-        .compose(migrated -> vertx.executeBlocking(() -> ConnectionBudget.read(config), false))
-        .recover(
-            failure -> {
-              if (!Database.refusesConnections(failure)) {
-                return Future.failedFuture(failure);
-              }
-              // Spread out the retries of processes that were refused together.
-              long pause = retryMs / 2 + ThreadLocalRandom.current().nextLong(retryMs / 2 + 1);
-              String reason = Database.refusal(failure);
-              starting.waiting(
-                  String.format(
-                      "PostgreSQL at %s:%d refused a connection (attempt %d, next in %d ms): %s",
-                      config.host(), config.port(), attempt, pause, reason));
-              LOG.warn(
-                  "PostgreSQL at {}:{} refused a connection (attempt {}), trying again in {} ms: {}",
-                  config.host(),
-                  config.port(),
-                  attempt,
-                  pause,
-                  reason);
-              return vertx
-                  .timer(pause)
-                  .compose(
-                      v ->
-                          prepare(
-                              vertx,
-                              config,
-                              starting,
-                              attempt + 1,
-                              Math.min(retryMs * 2, maxRetryMs),
-                              maxRetryMs));
-            });
+  /** Tries an action again after growing pauses while PostgreSQL cannot take a connection. */
+  private static final class Retry {
+    private final Vertx vertx;
+    private final DatabaseConfig config;
+    private final Starting starting;
+    private final long maxRetryMs;
+    private long retryMs;
+    private int attempt = 1;
+
+    Retry(Vertx vertx, DatabaseConfig config, Starting starting, long firstMs, long maxMs) {
+      this.vertx = vertx;
+      this.config = config;
+      this.starting = starting;
+      this.retryMs = firstMs;
+      this.maxRetryMs = maxMs;
+    }
+
+    <T> Future<T> until(Supplier<Future<T>> action) {
+      return action
+          .get()
+          .recover(
+              failure -> {
+                if (!Database.unavailable(failure)) {
+                  return Future.failedFuture(failure);
+                }
+                // Spread out the retries of processes that were refused together.
+                long pause = retryMs / 2 + ThreadLocalRandom.current().nextLong(retryMs / 2 + 1);
+                String reason = Database.refusal(failure);
+                starting.waiting(
+                    String.format(
+                        "PostgreSQL at %s:%d refused a connection (attempt %d, next in %d ms): %s",
+                        config.host(), config.port(), attempt, pause, reason));
+                LOG.warn(
+                    "PostgreSQL at {}:{} refused a connection (attempt {}), trying again in {} ms:"
+                        + " {}",
+                    config.host(),
+                    config.port(),
+                    attempt,
+                    pause,
+                    reason);
+                attempt++;
+                retryMs = Math.min(retryMs * 2, maxRetryMs);
+                return vertx.timer(pause).compose(v -> until(action));
+              });
+    }
   }
 
   /** The readiness of the database while the process starts, then the pool's. */

@@ -156,7 +156,7 @@ public final class ProblemHandler {
         return true;
       }
     }
-    return Database.refusesConnections(failure);
+    return Database.unavailable(failure);
   }
 
   private static String defaultDetail(int status) {

@@ -49,21 +49,27 @@ class ConnectionBudgetTest {
 
   @Test
   void refusalsAreToldFromErrors() {
-    assertThat(Database.refusesConnections(new ConnectException("Connection refused"))).isTrue();
+    assertThat(Database.unavailable(new ConnectException("Connection refused"))).isTrue();
     assertThat(
-            Database.refusesConnections(
+            Database.unavailable(
                 new CompletionException(
                     new RuntimeException(
                         new SQLException("too many connections for role", "53300")))))
         .isTrue();
     assertThat(
-            Database.refusesConnections(
+            Database.unavailable(
                 new PgException("the database system is starting up", "FATAL", "57P03", null)))
         .isTrue();
     assertThat(
-            Database.refusesConnections(
+            Database.unavailable(
                 new PgException("relation \"products\" does not exist", "ERROR", "42P01", null)))
         .isFalse();
-    assertThat(Database.refusesConnections(new IllegalStateException("bug"))).isFalse();
+    assertThat(Database.unavailable(new IllegalStateException("bug"))).isFalse();
+    assertThat(
+            Database.unavailable(
+                new io.vertx.core.VertxException("Timeout waiting for connection", true)))
+        .isTrue();
+    assertThat(Database.unavailable(new io.vertx.core.VertxException("Connection closed")))
+        .isFalse();
   }
 }
