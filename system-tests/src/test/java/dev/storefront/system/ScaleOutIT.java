@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Three processes of every service on the local PostgreSQL server (its stock 100 connections),
- * with the pool size the {@code storefront} launcher gives each of fifteen processes with a
- * database out of its budget of 40: all of them become ready, the pools they report add up to the
- * budget at most, and the connections the server counts to the stack's database stay within it
- * under load, and within the pools plus Flyway's two each while they start.
+ * Three processes of every service on the local PostgreSQL server (its stock 100 connections), with
+ * the pool size the {@code storefront} launcher gives each of fifteen processes with a database out
+ * of its budget of 40: all of them become ready, the pools they report add up to the budget at
+ * most, and the connections the server counts to the stack's database stay within it under load,
+ * and within the pools plus Flyway's two each while they start.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ScaleOutIT {
@@ -61,7 +61,10 @@ class ScaleOutIT {
     sampler.start();
     List<ServiceProcess> processes = new ArrayList<>();
     int gatewayPort = 0;
+    // A service at a time, its three processes together: eighteen JVMs starting at once on a
+    // small machine would time out on CPU, not on the database.
     for (String service : SERVICES) {
+      List<ServiceProcess> batch = new ArrayList<>();
       for (int n = 1; n <= INSTANCES; n++) {
         Map<String, String> env = new HashMap<>();
         env.put("PG_POOL_SIZE", Integer.toString(POOL_SIZE));
@@ -73,15 +76,16 @@ class ScaleOutIT {
           env.put("CATALOG_DEMO_PRODUCTS", "200");
         }
         ServiceProcess process = stack.startService(service, service + "-" + n, env);
-        processes.add(process);
+        batch.add(process);
         if (service.equals("gateway") && n == 1) {
           // The first gateway founds the cluster before the others join it.
           gatewayPort = process.awaitPort(Duration.ofSeconds(120));
         }
       }
-    }
-    for (ServiceProcess process : processes) {
-      TestStack.awaitReady(process);
+      for (ServiceProcess process : batch) {
+        TestStack.awaitReady(process);
+      }
+      processes.addAll(batch);
     }
     int gateway = gatewayPort;
     TestStack.await(
@@ -177,7 +181,8 @@ class ScaleOutIT {
     assertThat(failed.get()).isZero();
     assertThat(peakUnderLoad).isPositive().isLessThanOrEqualTo((long) pools);
     assertThat(peakWhileStarting)
-        .isLessThanOrEqualTo((long) DB_SERVICES.size() * INSTANCES * (POOL_SIZE + FLYWAY_CONNECTIONS));
+        .isLessThanOrEqualTo(
+            (long) DB_SERVICES.size() * INSTANCES * (POOL_SIZE + FLYWAY_CONNECTIONS));
     for (ServiceProcess process : processes) {
       assertThat(process.alive()).as(process.name() + " alive").isTrue();
     }
