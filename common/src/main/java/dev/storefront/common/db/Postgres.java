@@ -109,11 +109,10 @@ public final class Postgres {
                 String reason = Database.refusal(failure);
                 starting.waiting(
                     String.format(
-                        "PostgreSQL at %s:%d refused a connection (attempt %d, next in %d ms): %s",
+                        "PostgreSQL at %s:%d is unavailable (attempt %d, next in %d ms): %s",
                         config.host(), config.port(), attempt, pause, reason));
                 LOG.warn(
-                    "PostgreSQL at {}:{} refused a connection (attempt {}), trying again in {} ms:"
-                        + " {}",
+                    "PostgreSQL at {}:{} is unavailable (attempt {}), trying again in {} ms: {}",
                     config.host(),
                     config.port(),
                     attempt,

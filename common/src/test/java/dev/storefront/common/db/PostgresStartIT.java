@@ -134,7 +134,10 @@ class PostgresStartIT {
     assertThat(started.isComplete()).isFalse();
     CheckResult result = await(health.checkReadiness());
     assertThat(result.getUp()).isFalse();
-    assertThat(result.toJson().encode()).contains("refused a connection").contains("attempt ");
+    assertThat(result.toJson().encode())
+        .contains("is unavailable")
+        .contains("Connection refused")
+        .contains("attempt ");
   }
 
   @Test
