@@ -5,6 +5,7 @@ import dev.storefront.common.http.Health;
 import dev.storefront.common.metrics.Metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.ThreadLocalRandom;
@@ -120,7 +121,11 @@ public final class Postgres {
                     reason);
                 attempt++;
                 retryMs = Math.min(retryMs * 2, maxRetryMs);
-                return vertx.timer(pause).compose(v -> until(action));
+                // Not vertx.timer: a process stopped while it waits cancels the timer, and that
+                // future would then fail a start the undeployment has failed already.
+                Promise<Void> pauseOver = Promise.promise();
+                vertx.setTimer(pause, id -> pauseOver.complete());
+                return pauseOver.future().compose(v -> until(action));
               });
     }
   }
