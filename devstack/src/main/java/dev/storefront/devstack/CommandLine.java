@@ -34,6 +34,9 @@ final class CommandLine {
         db-init
             Create the database, the service roles and their schemas. Environment: PG_HOST,
             PG_PORT, PG_DATABASE, PG_ADMIN_USER, PG_ADMIN_PASSWORD, PG_PASSWORD_<SERVICE>.
+        pg-connections
+            Print the connections open to PG_DATABASE, those open on the whole server, and the
+            server's max_connections, on one line. Environment as for db-init.
         reconcile [--grace-s S]
             Audit orders, payments, stock and outboxes across the services' schemas and print
             the findings; exit 4 when there are any. Changes younger than S seconds (default 60)
@@ -53,6 +56,7 @@ final class CommandLine {
           PostgresStop,
           PostgresStatus,
           DbInit,
+          PgConnections,
           Reconcile,
           WaitPort,
           Help {}
@@ -69,6 +73,8 @@ final class CommandLine {
   record PostgresStatus(Path data) implements Command {}
 
   record DbInit() implements Command {}
+
+  record PgConnections() implements Command {}
 
   record Reconcile(Duration grace) implements Command {}
 
@@ -100,6 +106,10 @@ final class CommandLine {
       case "db-init" -> {
         options(rest, Set.of());
         yield new DbInit();
+      }
+      case "pg-connections" -> {
+        options(rest, Set.of());
+        yield new PgConnections();
       }
       case "reconcile" -> reconcile(options(rest, Set.of("grace-s")));
       case "wait-port" -> waitPort(rest);

@@ -5,6 +5,7 @@ import dev.storefront.devstack.CommandLine.DbInit;
 import dev.storefront.devstack.CommandLine.Help;
 import dev.storefront.devstack.CommandLine.Kafka;
 import dev.storefront.devstack.CommandLine.Mail;
+import dev.storefront.devstack.CommandLine.PgConnections;
 import dev.storefront.devstack.CommandLine.PostgresStart;
 import dev.storefront.devstack.CommandLine.PostgresStatus;
 import dev.storefront.devstack.CommandLine.PostgresStop;
@@ -121,6 +122,18 @@ public final class DevStack {
               + settings.port()
               + " is ready");
       return OK;
+    }
+    if (command instanceof PgConnections) {
+      var settings = DatabaseBootstrap.Settings.fromEnv(env);
+      try (var db =
+          DriverManager.getConnection(
+              settings.jdbcUrl(settings.adminDatabase()),
+              settings.adminUser(),
+              settings.adminPassword())) {
+        var count = ConnectionCount.read(db, settings.database());
+        out.println(count.database() + " " + count.server() + " " + count.maxConnections());
+        return OK;
+      }
     }
     if (command instanceof Reconcile reconcile) {
       var settings = DatabaseBootstrap.Settings.fromEnv(env);

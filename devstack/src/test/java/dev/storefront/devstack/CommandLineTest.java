@@ -55,6 +55,7 @@ class CommandLineTest {
     assertThat(CommandLine.parse("wait-port", "127.0.0.1", "5432", "30"))
         .isEqualTo(new WaitPort("127.0.0.1", 5432, Duration.ofSeconds(30)));
     assertThat(CommandLine.parse("db-init")).isEqualTo(new DbInit());
+    assertThat(CommandLine.parse("pg-connections")).isEqualTo(new CommandLine.PgConnections());
   }
 
   @Test

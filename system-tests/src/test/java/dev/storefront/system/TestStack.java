@@ -78,7 +78,8 @@ final class TestStack implements AutoCloseable {
     env.putAll(database.env());
     env.put("HTTP_PORT", "0");
     env.put("SHUTDOWN_DRAIN_MS", "3000");
-    // Seven processes of 16 connections would pass PostgreSQL's default of 100 connections.
+    // The most a local stack gives one process: a few test processes at 8 leave room on the
+    // server's 100 connections for a local stack beside them.
     env.put("PG_POOL_SIZE", "8");
     if (service.equals("payment")) {
       env.put("PAYMENT_CARD_KEY", paymentCardKey);

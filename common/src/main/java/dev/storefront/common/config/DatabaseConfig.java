@@ -6,7 +6,8 @@ package dev.storefront.common.config;
  *
  * <p>PG_HOST (127.0.0.1), PG_PORT (5432), PG_DATABASE (storefront), PG_USER (the service's role),
  * PG_PASSWORD (empty: trust or a secret injected at run time), PG_SCHEMA (the service's schema),
- * PG_POOL_SIZE (16).
+ * PG_POOL_SIZE (4: the most connections the process opens; fewer when the server has little room,
+ * see {@code ConnectionBudget}).
  */
 public record DatabaseConfig(
     String host,
@@ -16,6 +17,13 @@ public record DatabaseConfig(
     String password,
     String schema,
     int poolSize) {
+
+  /**
+   * Connections per process unless PG_POOL_SIZE says otherwise. Statements are pipelined, so a
+   * handful of connections carries a process's reads; what waits is the writes in transactions, and
+   * the database is no faster with more of those running at once on a small server.
+   */
+  public static final int DEFAULT_POOL_SIZE = 4;
 
   public static DatabaseConfig from(Env env, String service) {
     return from(env, service, service);
@@ -29,7 +37,7 @@ public record DatabaseConfig(
         env.string("PG_USER", role),
         env.string("PG_PASSWORD", ""),
         env.string("PG_SCHEMA", schema),
-        env.positive("PG_POOL_SIZE", 16));
+        env.positive("PG_POOL_SIZE", DEFAULT_POOL_SIZE));
   }
 
   public String jdbcUrl() {
@@ -38,6 +46,10 @@ public record DatabaseConfig(
 
   public DatabaseConfig withDatabase(String newDatabase) {
     return new DatabaseConfig(host, port, newDatabase, user, password, schema, poolSize);
+  }
+
+  public DatabaseConfig withPoolSize(int newPoolSize) {
+    return new DatabaseConfig(host, port, database, user, password, schema, newPoolSize);
   }
 
   @Override

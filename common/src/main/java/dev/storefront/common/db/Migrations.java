@@ -29,7 +29,8 @@ public final class Migrations {
                   .defaultSchema(config.schema())
                   .createSchemas(true)
                   .locations("classpath:db/" + config.schema())
-                  .connectRetries(10)
+                  // Postgres.start retries a refused connection itself, and reports it.
+                  .connectRetries(0)
                   .load()
                   .migrate();
           LOG.info(

@@ -1,5 +1,6 @@
 package dev.storefront.common.http;
 
+import dev.storefront.common.db.Database;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpHeaders;
@@ -143,9 +144,10 @@ public final class ProblemHandler {
   /**
    * A failure that says a dependency could not take the request now, rather than that the request
    * or the code is wrong: a connection pool whose wait queue is full (the database pool under a
-   * burst), a wait that timed out (for a pooled connection, say), a dependency refusing
-   * connections. The client may repeat the request, so it gets 503 with {@code Retry-After} instead
-   * of a 500. The cause is followed a few levels, as futures wrap failures.
+   * burst), a wait that timed out (for a pooled connection, say), a dependency refusing connections
+   * (PostgreSQL with no slot left, say). The client may repeat the request, so it gets 503 with
+   * {@code Retry-After} instead of a 500. The cause is followed a few levels, as futures wrap
+   * failures.
    */
   static boolean isBusyDependency(Throwable failure) {
     Throwable cause = failure;
@@ -156,7 +158,7 @@ public final class ProblemHandler {
         return true;
       }
     }
-    return false;
+    return Database.unavailable(failure);
   }
 
   private static String defaultDetail(int status) {

@@ -16,7 +16,7 @@ class DatabaseConfigTest {
 
     assertThat(config)
         .isEqualTo(
-            new DatabaseConfig("127.0.0.1", 5432, "storefront", "catalog", "", "catalog", 16));
+            new DatabaseConfig("127.0.0.1", 5432, "storefront", "catalog", "", "catalog", 4));
   }
 
   @Test
@@ -38,13 +38,13 @@ class DatabaseConfigTest {
                 "PG_USER", "cart_app",
                 "PG_PASSWORD", PASSWORD,
                 "PG_SCHEMA", "cart_v2",
-                "PG_POOL_SIZE", "4"));
+                "PG_POOL_SIZE", "12"));
 
     DatabaseConfig config = DatabaseConfig.from(env, "cart");
 
     assertThat(config)
         .isEqualTo(
-            new DatabaseConfig("db.internal", 6432, "shop", "cart_app", PASSWORD, "cart_v2", 4));
+            new DatabaseConfig("db.internal", 6432, "shop", "cart_app", PASSWORD, "cart_v2", 12));
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6432/shop");
   }
 
