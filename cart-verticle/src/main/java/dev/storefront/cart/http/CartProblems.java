@@ -1,5 +1,6 @@
 package dev.storefront.cart.http;
 
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import dev.storefront.cart.client.CatalogUnavailableException;
 import dev.storefront.cart.model.CartRuleException;
 import dev.storefront.cart.repository.CartContentionException;
@@ -15,6 +16,14 @@ final class CartProblems {
   static final String CURRENCY_MISMATCH = Problems.type("currency-mismatch");
   static final String CATALOG_UNAVAILABLE = Problems.type("catalog-unavailable");
   static final String CONTENTION = Problems.type("cart-contention");
+  static final String CLUSTER_MINORITY = Problems.type("cart-cluster-minority");
+
+  /**
+   * When to try a write refused on a minority side again: about one failure-detection and merge
+   * round of the cluster, by which time a short partition has healed or the load balancer has found
+   * an instance on the majority side.
+   */
+  static final int MINORITY_RETRY_AFTER_S = 5;
 
   private CartProblems() {}
 
@@ -35,6 +44,15 @@ final class CartProblems {
       ctx.response().putHeader("Retry-After", "1");
       return problem(503, CONTENTION, contention.getMessage(), new JsonObject());
     }
+    if (causedBy(failure, SplitBrainProtectionException.class)) {
+      ctx.response().putHeader("Retry-After", Integer.toString(MINORITY_RETRY_AFTER_S));
+      return problem(
+          503,
+          CLUSTER_MINORITY,
+          "This cart instance is cut off from most of the cluster and accepts no changes until it"
+              + " is back; the cart was left unchanged",
+          new JsonObject());
+    }
     if (failure instanceof CartRuleException rule) {
       return switch (rule.rule()) {
         case TOO_MANY_LINES -> problem(422, CART_FULL, rule.getMessage(), new JsonObject());
@@ -43,6 +61,16 @@ final class CartProblems {
       };
     }
     return failure;
+  }
+
+  /** Whether {@code failure} or one of its causes is a {@code type}: Hazelcast may wrap it. */
+  static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ProblemException problem(
