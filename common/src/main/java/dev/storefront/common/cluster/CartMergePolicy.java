@@ -2,8 +2,8 @@ package dev.storefront.common.cluster;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.merge.MergingValue;
 import com.hazelcast.spi.merge.SplitBrainMergePolicy;
-import com.hazelcast.spi.merge.SplitBrainMergeTypes.MapMergeTypes;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * and merging a version with itself gives the same cart.
  */
 public final class CartMergePolicy
-    implements SplitBrainMergePolicy<Object, MapMergeTypes<Object, Object>, Object> {
+    implements SplitBrainMergePolicy<Object, MergingValue<Object>, Object> {
 
   /** The stored form this policy writes. */
   public static final int STORAGE_VERSION = 2;
@@ -46,9 +46,12 @@ public final class CartMergePolicy
   private static final Comparator<Instant> NULLS_FIRST =
       Comparator.nullsFirst(Comparator.naturalOrder());
 
+  /**
+   * Needs nothing but the two values, so it asks for no more than {@link MergingValue}: a map
+   * policy that asks for Hazelcast's full map entry view needs per-entry statistics kept.
+   */
   @Override
-  public Object merge(
-      MapMergeTypes<Object, Object> merging, MapMergeTypes<Object, Object> existing) {
+  public Object merge(MergingValue<Object> merging, MergingValue<Object> existing) {
     if (existing == null) {
       return merging.getRawValue();
     }
