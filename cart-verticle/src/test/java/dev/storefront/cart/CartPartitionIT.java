@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.spi.MemberAddressProvider;
+import dev.storefront.cart.config.CartConfig;
+import dev.storefront.cart.events.OrderEvents;
+import dev.storefront.cart.repository.CartRepository;
 import dev.storefront.common.cluster.HazelcastConfigFactory;
 import dev.storefront.common.config.ClusterConfig;
 import dev.storefront.common.config.Env;
+import dev.storefront.common.events.EventEnvelope;
 import dev.storefront.common.security.EcKeys;
 import dev.storefront.common.security.InternalTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +25,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -28,12 +34,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -178,12 +186,18 @@ class CartPartitionIT {
     String pen = product("Pen", 250);
     String ink = product("Ink", 700);
     // Carts whose entries C owns: C keeps taking their writes until it notices the partition.
-    List<String> onC = accountsOwnedBy(C, 6);
+    List<String> onC = accountsOwnedBy(C, 7);
     List<String> window = onC.subList(0, 4);
     String removal = onC.get(4);
     String cleared = onC.get(5);
+    String ordered = onC.get(6);
+    Instant orderedCartAt = null;
     for (String account : onC) {
-      assertThat(calls.put(ports[A], account, book, 1).statusCode()).isEqualTo(200);
+      HttpResponse<Buffer> put = calls.put(ports[A], account, book, 1);
+      assertThat(put.statusCode()).isEqualTo(200);
+      if (account.equals(ordered)) {
+        orderedCartAt = Instant.parse(put.bodyAsJsonObject().getString("updatedAt"));
+      }
     }
     assertThat(calls.put(ports[B], removal, pen, 2).statusCode()).isEqualTo(200);
 
@@ -228,6 +242,20 @@ class CartPartitionIT {
                 .count())
         .isEqualTo(2);
 
+    // An order placed from a cart is confirmed, and the event reaches C's consumer: it waits for
+    // the quorum instead of failing at once.
+    CartRepository onCsCarts =
+        await(
+            CartRepository.open(
+                nodes.get(C),
+                new CartConfig.Storage(Duration.ofDays(7), 100, 30),
+                new SimpleMeterRegistry()));
+    Future<Void> confirmation =
+        new OrderEvents(onCsCarts, new SimpleMeterRegistry(), Duration.ofSeconds(60))
+            .handle(confirmed(ordered, orderedCartAt, Map.of(book, 1)));
+    Thread.sleep(1_500);
+    assertThat(confirmation.isComplete()).as("waiting for the partition to heal").isFalse();
+
     // The majority goes on.
     for (int i = 0; i < window.size(); i++) {
       HttpResponse<Buffer> accepted = calls.put(ports[i % 2 == 0 ? A : B], window.get(i), ink, 3);
@@ -238,8 +266,20 @@ class CartPartitionIT {
     HttpResponse<Buffer> emptied = calls.clear(ports[B], cleared);
     assertThat(emptied.statusCode()).as(emptied.bodyAsString()).isEqualTo(204);
 
+    // C's side is the smaller (fewer data members), so C merges into A's: Hazelcast reports MERGED
+    // once C's entries have been merged into the other side's.
+    CountDownLatch merged = new CountDownLatch(1);
+    hazelcast(C)
+        .getLifecycleService()
+        .addLifecycleListener(
+            event -> {
+              if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                merged.countDown();
+              }
+            });
     long healedAt = System.nanoTime();
     network.heal();
+    assertThat(merged.await(45, TimeUnit.SECONDS)).as("C merged").isTrue();
     awaitCondition(
         "the two sides merge",
         Duration.ofSeconds(45),
@@ -254,7 +294,11 @@ class CartPartitionIT {
         .as("C acknowledged writes before it noticed the partition")
         .isNotEmpty();
 
+    await(confirmation);
     for (int port : ports) {
+      assertThat(calls.get(port, ordered).bodyAsJsonObject().getJsonArray("items"))
+          .as("the cart of the order confirmed on the minority side is emptied once it healed")
+          .isEmpty();
       for (String account : window) {
         Map<String, Integer> expected = new HashMap<>(Map.of(book, 1, ink, 3));
         if (acknowledgedOnC.contains(account)) {
@@ -275,6 +319,21 @@ class CartPartitionIT {
     HttpResponse<Buffer> again = calls.deleteItem(ports[C], window.get(0), ink);
     assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
     assertThat(quantities(again.bodyAsJsonObject())).doesNotContainKey(ink).containsKey(book);
+  }
+
+  private static EventEnvelope confirmed(
+      String account, Instant cartUpdatedAt, Map<String, Integer> items) {
+    JsonArray lines = new JsonArray();
+    items.forEach(
+        (product, quantity) ->
+            lines.add(new JsonObject().put("productId", product).put("quantity", quantity)));
+    return EventEnvelope.create(
+        OrderEvents.ORDER_CONFIRMED,
+        UUID.randomUUID(),
+        new JsonObject()
+            .put("accountId", account)
+            .put("items", lines)
+            .put("cartUpdatedAt", cartUpdatedAt.toString()));
   }
 
   private static String product(String name, long amountMinor) {

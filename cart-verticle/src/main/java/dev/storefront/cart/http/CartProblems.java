@@ -1,9 +1,9 @@
 package dev.storefront.cart.http;
 
-import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import dev.storefront.cart.client.CatalogUnavailableException;
 import dev.storefront.cart.model.CartRuleException;
 import dev.storefront.cart.repository.CartContentionException;
+import dev.storefront.cart.repository.CartRepository;
 import dev.storefront.common.http.ProblemException;
 import dev.storefront.common.http.Problems;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +44,7 @@ final class CartProblems {
       ctx.response().putHeader("Retry-After", "1");
       return problem(503, CONTENTION, contention.getMessage(), new JsonObject());
     }
-    if (causedBy(failure, SplitBrainProtectionException.class)) {
+    if (CartRepository.refusedOnMinority(failure)) {
       ctx.response().putHeader("Retry-After", Integer.toString(MINORITY_RETRY_AFTER_S));
       return problem(
           503,
@@ -61,16 +61,6 @@ final class CartProblems {
       };
     }
     return failure;
-  }
-
-  /** Whether {@code failure} or one of its causes is a {@code type}: Hazelcast may wrap it. */
-  static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static ProblemException problem(

@@ -3,6 +3,7 @@ package dev.storefront.cart.repository;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import dev.storefront.cart.config.CartConfig;
 import dev.storefront.cart.model.Cart;
 import dev.storefront.common.cluster.CartMergePolicy;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -42,6 +44,9 @@ public final class CartRepository {
 
   private static final Logger LOG = LoggerFactory.getLogger(CartRepository.class);
   private static final long MAX_BACKOFF_MS = 50;
+
+  /** How often a change waiting for its side of a partition to regain the quorum tries again. */
+  private static final Duration QUORUM_POLL = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final AsyncMap<String, String> map;
@@ -142,6 +147,43 @@ public final class CartRepository {
    */
   public Future<Cart> update(String accountId, UnaryOperator<Cart> change) {
     return attempt(accountId, change, 1);
+  }
+
+  /**
+   * As {@link #update}, but on the minority side of a network partition tries again every second
+   * for up to {@code patience}: for changes nobody waits on (an order's confirmation), which would
+   * otherwise fail at once for as long as the partition lasts.
+   */
+  public Future<Cart> updateOnceWritable(
+      String accountId, UnaryOperator<Cart> change, Duration patience) {
+    return updateOnceWritable(accountId, change, System.nanoTime() + patience.toNanos());
+  }
+
+  private Future<Cart> updateOnceWritable(
+      String accountId, UnaryOperator<Cart> change, long deadline) {
+    return update(accountId, change)
+        .recover(
+            e -> {
+              if (!refusedOnMinority(e) || System.nanoTime() + QUORUM_POLL.toNanos() > deadline) {
+                return Future.failedFuture(e);
+              }
+              return vertx
+                  .timer(QUORUM_POLL.toMillis())
+                  .compose(t -> updateOnceWritable(accountId, change, deadline));
+            });
+  }
+
+  /**
+   * Whether {@code failure} is a write refused because this side of a network partition holds too
+   * few data members; Hazelcast may wrap it.
+   */
+  public static boolean refusedOnMinority(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SplitBrainProtectionException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Succeeds when the map answers a read. */
