@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,8 +91,17 @@ public class CartVerticle extends VerticleBase {
         config.kafka(),
         List.of(OrderEvents.TOPIC),
         Topics.Settings.from(env),
-        new OrderEvents(carts, registry),
+        new OrderEvents(carts, registry, minorityPatience(config.events())),
         config.events());
+  }
+
+  /**
+   * Nearly all of one handler attempt: a confirmation consumed on the minority side of a partition
+   * waits that long for the quorum before the attempt counts as failed and the consumer retries.
+   */
+  static Duration minorityPatience(EventConsumer.Options events) {
+    Duration patience = events.handlerTimeout().minusSeconds(2);
+    return patience.isNegative() ? Duration.ZERO : patience;
   }
 
   /** The port the service listens on, once started. */

@@ -7,6 +7,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryView;
 import com.hazelcast.core.HazelcastInstance;
 import dev.storefront.cart.repository.CartRepository;
+import dev.storefront.common.cluster.CartMergePolicy;
 import dev.storefront.common.cluster.ClusterMembership;
 import dev.storefront.common.cluster.HazelcastConfigFactory;
 import dev.storefront.common.config.ClusterConfig;
@@ -163,6 +164,12 @@ class CartClusterIT {
       assertThat(config.getBackupCount()).as("member %d", i).isEqualTo(1);
       assertThat(config.getAsyncBackupCount()).as("member %d", i).isZero();
       assertThat(config.getMaxIdleSeconds()).as("member %d", i).isEqualTo(IDLE_TTL_S);
+      assertThat(config.getMergePolicyConfig().getPolicy())
+          .as("member %d", i)
+          .isEqualTo(CartMergePolicy.class.getName());
+      assertThat(config.getSplitBrainProtectionName())
+          .as("member %d", i)
+          .isEqualTo(HazelcastConfigFactory.WRITE_QUORUM);
     }
     EntryView<Object, Object> entry =
         hazelcast(CATALOG).getMap(CartRepository.MAP).getEntryView(account);

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -32,10 +33,22 @@ public final class OrderEvents implements EventHandler {
 
   private final CartRepository carts;
   private final MeterRegistry registry;
+  private final Duration minorityPatience;
 
   public OrderEvents(CartRepository carts, MeterRegistry registry) {
+    this(carts, registry, Duration.ZERO);
+  }
+
+  /**
+   * @param minorityPatience how long one attempt waits while this instance is on the minority side
+   *     of a network partition, which refuses cart writes: the confirmation must still empty the
+   *     cart, so it waits for the partition to heal rather than use up the consumer's retries in
+   *     seconds and be dead-lettered
+   */
+  public OrderEvents(CartRepository carts, MeterRegistry registry, Duration minorityPatience) {
     this.carts = carts;
     this.registry = registry;
+    this.minorityPatience = minorityPatience;
   }
 
   /** The part of an {@code OrderConfirmed} the cart reads. */
@@ -84,12 +97,13 @@ public final class OrderEvents implements EventHandler {
     Confirmation confirmation = Confirmation.of(event);
     Cart[] before = new Cart[1];
     return carts
-        .update(
+        .updateOnceWritable(
             confirmation.accountId(),
             cart -> {
               before[0] = cart;
               return cart.checkedOut(confirmation.items(), confirmation.cartUpdatedAt());
-            })
+            },
+            minorityPatience)
         .map(
             after -> {
               String outcome;

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code storefront_cart_operations{operation, outcome}}: every cart request that reached its
  * handler, by what came of it. Outcomes: ok, invalid (400, 413, 415), unknown_product (404),
- * refused (422: a full cart, another currency), catalog_unavailable and contention (503), error.
+ * refused (422: a full cart, another currency), catalog_unavailable, contention and minority (503:
+ * the instance is on the minority side of a network partition), error.
  */
 public final class CartMetrics {
 
@@ -35,6 +36,9 @@ public final class CartMetrics {
     }
     if (CartProblems.CONTENTION.equals(problem.type())) {
       return "contention";
+    }
+    if (CartProblems.CLUSTER_MINORITY.equals(problem.type())) {
+      return "minority";
     }
     return switch (problem.status()) {
       case 400, 413, 415 -> "invalid";

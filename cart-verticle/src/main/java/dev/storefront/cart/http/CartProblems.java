@@ -3,6 +3,7 @@ package dev.storefront.cart.http;
 import dev.storefront.cart.client.CatalogUnavailableException;
 import dev.storefront.cart.model.CartRuleException;
 import dev.storefront.cart.repository.CartContentionException;
+import dev.storefront.cart.repository.CartRepository;
 import dev.storefront.common.http.ProblemException;
 import dev.storefront.common.http.Problems;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,14 @@ final class CartProblems {
   static final String CURRENCY_MISMATCH = Problems.type("currency-mismatch");
   static final String CATALOG_UNAVAILABLE = Problems.type("catalog-unavailable");
   static final String CONTENTION = Problems.type("cart-contention");
+  static final String CLUSTER_MINORITY = Problems.type("cart-cluster-minority");
+
+  /**
+   * When to try a write refused on a minority side again: about one failure-detection and merge
+   * round of the cluster, by which time a short partition has healed or the load balancer has found
+   * an instance on the majority side.
+   */
+  static final int MINORITY_RETRY_AFTER_S = 5;
 
   private CartProblems() {}
 
@@ -34,6 +43,15 @@ final class CartProblems {
     if (failure instanceof CartContentionException contention) {
       ctx.response().putHeader("Retry-After", "1");
       return problem(503, CONTENTION, contention.getMessage(), new JsonObject());
+    }
+    if (CartRepository.refusedOnMinority(failure)) {
+      ctx.response().putHeader("Retry-After", Integer.toString(MINORITY_RETRY_AFTER_S));
+      return problem(
+          503,
+          CLUSTER_MINORITY,
+          "This cart instance is cut off from most of the cluster and accepts no changes until it"
+              + " is back; the cart was left unchanged",
+          new JsonObject());
     }
     if (failure instanceof CartRuleException rule) {
       return switch (rule.rule()) {

@@ -93,7 +93,12 @@ public final class CartRouter {
 
   private Future<Void> clear(RoutingContext ctx) {
     String account = InternalIdentity.requireCaller(ctx).accountId();
-    return metrics.record("clear", carts.clear(account));
+    return metrics.record(
+        "clear",
+        carts
+            .update(account, cart -> cart.cleared(clock.instant()))
+            .<Void>mapEmpty()
+            .recover(e -> fail(ctx, e)));
   }
 
   private Future<JsonObject> put(RoutingContext ctx) {

@@ -58,4 +58,18 @@ class CartCheckoutTest {
     Cart unrelated = new Cart(List.of(line("p7", 1)), LATER);
     assertThat(unrelated.checkedOut(ordered, CHECKOUT)).isSameAs(unrelated);
   }
+
+  @Test
+  void anEmptiedCartIsClearedAsOfTheCheckoutAndBoughtLinesAreRemovedAsTheVersionsTheyWere() {
+    Cart unchanged = new Cart(List.of(line("p1", 2)), CHECKOUT);
+    Cart emptied = unchanged.checkedOut(Map.of("p1", 2), LATER);
+    assertThat(emptied.clearedAt()).isEqualTo(LATER);
+    assertThat(Cart.fromStorage(emptied.toStorage())).isEqualTo(emptied);
+
+    Cart changed = new Cart(List.of(line("p1", 2), line("p2", 3)), LATER);
+    Cart bought = changed.checkedOut(Map.of("p1", 2), CHECKOUT);
+    assertThat(bought.removed()).containsOnlyKeys("p1");
+    assertThat(bought.removed().get("p1")).isAfter(CHECKOUT).isBefore(LATER);
+    assertThat(bought.clearedAt()).isNull();
+  }
 }

@@ -107,7 +107,9 @@ class CartTest {
         .containsExactly(
             java.util.Map.entry("EUR", EUR_1999),
             java.util.Map.entry("USD", new Money(900, "USD")));
-    assertThat(repriced.updatedAt()).as("repricing is not a change").isEqualTo(T0);
+    assertThat(repriced.updatedAt()).as("repricing is not a change").isEqualTo(cart.updatedAt());
+    assertThat(repriced.line(P2).orElseThrow().changedAt())
+        .isEqualTo(cart.line(P2).orElseThrow().changedAt());
   }
 
   @Test
@@ -135,10 +137,11 @@ class CartTest {
 
     assertThat(Cart.fromStorage(stored)).isEqualTo(cart);
     JsonObject json = new JsonObject(stored);
-    assertThat(json.getInteger("v")).isEqualTo(1);
+    assertThat(json.getInteger("v")).isEqualTo(2);
     assertThat(json.getString("updatedAt")).isEqualTo(T1.toString());
     JsonObject first = json.getJsonArray("items").getJsonObject(0);
     assertThat(first.getString("productId")).isEqualTo(P1);
+    assertThat(first.getString("changedAt")).isEqualTo(T0.toString());
     assertThat(first.getInteger("quantity")).isEqualTo(3);
     assertThat(first.getJsonObject("unitPrice"))
         .isEqualTo(new JsonObject().put("amountMinor", 1999).put("currency", "EUR"));
@@ -148,8 +151,83 @@ class CartTest {
 
   @Test
   void anUnknownStoredVersionIsNotMisread() {
-    assertThatThrownBy(() -> Cart.fromStorage("{\"v\":2,\"items\":[]}"))
+    assertThatThrownBy(() -> Cart.fromStorage("{\"v\":3,\"items\":[]}"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aCartStoredInTheFirstFormReadsWithItsLinesChangedWhenTheCartWas() {
+    String first =
+        "{\"v\":1,\"items\":[{\"productId\":\""
+            + P1
+            + "\",\"name\":\"Book\",\"quantity\":2,"
+            + "\"unitPrice\":{\"amountMinor\":1999,\"currency\":\"EUR\"},\"pricedAt\":\""
+            + T0
+            + "\"}],\"updatedAt\":\""
+            + T1
+            + "\"}";
+
+    Cart cart = Cart.fromStorage(first);
+
+    assertThat(cart.line(P1).orElseThrow().quantity()).isEqualTo(2);
+    assertThat(cart.line(P1).orElseThrow().changedAt()).isEqualTo(T1);
+    assertThat(cart.removed()).isEmpty();
+    assertThat(cart.clearedAt()).isNull();
+    // Rewritten in the current form on its next change.
+    Cart changed = cart.withLine(P2, "Pen", EUR_500, 1, T1.plusSeconds(1), 100);
+    assertThat(new JsonObject(changed.toStorage()).getInteger("v")).isEqualTo(2);
+    assertThat(Cart.fromStorage(changed.toStorage())).isEqualTo(changed);
+  }
+
+  @Test
+  void aRemovedLineAndAClearedCartAreRememberedInTheStoredForm() {
+    Cart cart =
+        Cart.empty()
+            .withLine(P1, "Book", EUR_1999, 1, T0, 100)
+            .withLine(P2, "Pen", EUR_500, 1, T0, 100)
+            .without(P1, T1);
+
+    assertThat(cart.removed()).containsOnlyKeys(P1);
+    assertThat(cart.removed().get(P1)).isEqualTo(T1);
+    assertThat(Cart.fromStorage(cart.toStorage())).isEqualTo(cart);
+
+    Cart cleared = cart.cleared(T1.plusSeconds(1));
+    assertThat(cleared.isEmpty()).isTrue();
+    assertThat(cleared.clearedAt()).isEqualTo(T1.plusSeconds(1));
+    assertThat(cleared.removed()).as("the clearing covers the removal").isEmpty();
+    assertThat(Cart.fromStorage(cleared.toStorage())).isEqualTo(cleared);
+    assertThat(cleared.cleared(T1.plusSeconds(2))).as("nothing left to clear").isSameAs(cleared);
+
+    Cart again = cart.withLine(P1, "Book", EUR_1999, 2, T1.plusSeconds(5), 100);
+    assertThat(again.removed()).as("the line is back").isEmpty();
+  }
+
+  @Test
+  void everyChangeIsStampedAfterWhatTheCartHoldsEvenWhenTheClockIsBehind() {
+    Cart cart = Cart.empty().withLine(P1, "Book", EUR_1999, 1, T1, 100);
+
+    // A member whose clock is a minute behind the one that wrote the cart.
+    Cart changed = cart.withLine(P1, "Book", EUR_1999, 3, T0, 100);
+    Cart removed = changed.without(P1, T0);
+
+    assertThat(changed.line(P1).orElseThrow().changedAt()).isAfter(T1);
+    assertThat(changed.updatedAt()).isAfter(cart.updatedAt());
+    assertThat(removed.removed().get(P1)).isAfter(changed.line(P1).orElseThrow().changedAt());
+    assertThat(removed.updatedAt()).isAfter(changed.updatedAt());
+  }
+
+  @Test
+  void aRemovalIsForgottenOnceOlderThanTheRemovalMemory() {
+    Cart cart =
+        Cart.empty()
+            .withLine(P1, "Book", EUR_1999, 1, T0, 100)
+            .withLine(P2, "Pen", EUR_500, 1, T0, 100)
+            .without(P1, T0);
+
+    Cart dayLater = cart.withLine(P3, "Ink", EUR_500, 1, T1.plus(Cart.REMOVAL_MEMORY), 100);
+
+    assertThat(cart.removed()).containsOnlyKeys(P1);
+    assertThat(dayLater.removed()).isEmpty();
   }
 
   @Test

@@ -3,14 +3,25 @@ package dev.storefront.common.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.storefront.common.config.ClusterConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
  * Turns {@link ClusterConfig} into a Hazelcast {@link Config}: Vert.x's own map and multimap
- * settings, plus explicit membership, fast joining and fast failure detection.
+ * settings, plus explicit membership, fast joining and fast failure detection, and the write quorum
+ * that maps holding acknowledged user data name.
  */
 public final class HazelcastConfigFactory {
+
+  /**
+   * The split-brain protection a map names to refuse writes on a side of a partition that sees
+   * fewer than {@link ClusterConfig#writeQuorum()} data members. Defined on every member when the
+   * quorum is above one; a map naming it while it is undefined (a one-member cluster by design) is
+   * never refused.
+   */
+  public static final String WRITE_QUORUM = "storefront-data-write-quorum";
 
   private HazelcastConfigFactory() {}
 
@@ -67,6 +78,12 @@ public final class HazelcastConfigFactory {
     // service exports its metrics through Micrometer); collecting them walks every internal probe
     // every few seconds in every process.
     config.getMetricsConfig().setEnabled(false);
+    if (cluster.writeQuorum() > 1) {
+      config.addSplitBrainProtectionConfig(
+          new SplitBrainProtectionConfig(WRITE_QUORUM, true, cluster.writeQuorum())
+              .setProtectOn(SplitBrainProtectionOn.WRITE)
+              .setFunctionImplementation(new DataMemberQuorum(cluster.writeQuorum())));
+    }
     return config;
   }
 }

@@ -23,6 +23,12 @@ import java.util.List;
  *   cluster data (a Hazelcast data member); false: a lite member, which holds none, so starting or
  *   stopping it moves no data. Each service's jar says which it is (cart and gateway hold carts and
  *   rate limits; the others hold nothing)</td></tr>
+ *   <tr><td>STOREFRONT_CLUSTER_EXPECTED_DATA_MEMBERS</td><td>1</td><td>how many data members the
+ *   cluster is meant to have (cart and gateway processes together). A side of a network partition
+ *   that sees fewer than a majority of them ({@link #writeQuorum()}) refuses cart writes instead of
+ *   acknowledging what the merge after the partition would have to reconcile; 1 (a one-machine
+ *   stack) never refuses. An odd number tolerates the most: with 2, losing either refuses writes.
+ *   Give every process the same value</td></tr>
  * </table>
  */
 public record ClusterConfig(
@@ -33,7 +39,8 @@ public record ClusterConfig(
     int port,
     int portCount,
     String kubernetesServiceDns,
-    boolean dataMember) {
+    boolean dataMember,
+    int expectedDataMembers) {
 
   public static final String JOIN_TCP = "tcp";
   public static final String JOIN_KUBERNETES = "kubernetes";
@@ -45,7 +52,33 @@ public record ClusterConfig(
     if (JOIN_TCP.equals(join) && members.isEmpty()) {
       throw new ConfigException("STOREFRONT_CLUSTER_MEMBERS must name at least one member");
     }
+    if (expectedDataMembers < 1) {
+      throw new ConfigException(
+          "STOREFRONT_CLUSTER_EXPECTED_DATA_MEMBERS must be at least 1, got "
+              + expectedDataMembers);
+    }
     members = List.copyOf(members);
+  }
+
+  /** A cluster meant to have one data member: no write is ever refused for want of a majority. */
+  public ClusterConfig(
+      String name,
+      String join,
+      List<String> members,
+      String host,
+      int port,
+      int portCount,
+      String kubernetesServiceDns,
+      boolean dataMember) {
+    this(name, join, members, host, port, portCount, kubernetesServiceDns, dataMember, 1);
+  }
+
+  /**
+   * The data members a side of the cluster must see to accept writes to protected maps: a strict
+   * majority of {@link #expectedDataMembers()}, so two sides of a partition never both accept.
+   */
+  public int writeQuorum() {
+    return expectedDataMembers / 2 + 1;
   }
 
   /** From the environment; a data member unless STOREFRONT_CLUSTER_DATA_MEMBER says otherwise. */
@@ -65,6 +98,7 @@ public record ClusterConfig(
         env.port("STOREFRONT_CLUSTER_PORT", 5701),
         env.positive("STOREFRONT_CLUSTER_PORT_COUNT", 20),
         env.string("STOREFRONT_CLUSTER_K8S_SERVICE_DNS", ""),
-        env.bool("STOREFRONT_CLUSTER_DATA_MEMBER", dataMemberByDefault));
+        env.bool("STOREFRONT_CLUSTER_DATA_MEMBER", dataMemberByDefault),
+        env.positive("STOREFRONT_CLUSTER_EXPECTED_DATA_MEMBERS", 1));
   }
 }

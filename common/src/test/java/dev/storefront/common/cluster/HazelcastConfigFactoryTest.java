@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.storefront.common.config.ClusterConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,29 @@ class HazelcastConfigFactoryTest {
 
     assertThat(HazelcastConfigFactory.create(TCP).isLiteMember()).isFalse();
     assertThat(HazelcastConfigFactory.create(lite).isLiteMember()).isTrue();
+  }
+
+  @Test
+  void writesNeedAMajorityOfTheExpectedDataMembersAndOneExpectedMemberNeverRefuses() {
+    for (int expected : new int[] {2, 3, 4, 5}) {
+      ClusterConfig cluster =
+          new ClusterConfig(
+              "s", "tcp", List.of("127.0.0.1"), "127.0.0.1", 5701, 1, "", true, expected);
+      var quorum =
+          HazelcastConfigFactory.create(cluster)
+              .getSplitBrainProtectionConfigs()
+              .get(HazelcastConfigFactory.WRITE_QUORUM);
+
+      assertThat(quorum).as("%d expected", expected).isNotNull();
+      assertThat(quorum.isEnabled()).isTrue();
+      assertThat(quorum.getProtectOn()).isEqualTo(SplitBrainProtectionOn.WRITE);
+      assertThat(quorum.getMinimumClusterSize()).isEqualTo(expected / 2 + 1);
+      assertThat(quorum.getFunctionImplementation())
+          .isInstanceOfSatisfying(
+              DataMemberQuorum.class, f -> assertThat(f.minimum()).isEqualTo(expected / 2 + 1));
+    }
+    // One data member by design (a one-machine stack): nothing to protect against.
+    assertThat(HazelcastConfigFactory.create(TCP).getSplitBrainProtectionConfigs()).isEmpty();
   }
 
   @Test

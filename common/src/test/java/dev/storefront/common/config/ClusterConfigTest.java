@@ -29,6 +29,23 @@ class ClusterConfigTest {
   }
 
   @Test
+  void theWriteQuorumIsAMajorityOfTheExpectedDataMembers() {
+    assertThat(ClusterConfig.from(Env.of(Map.of())).expectedDataMembers()).isEqualTo(1);
+    assertThat(ClusterConfig.from(Env.of(Map.of())).writeQuorum()).isEqualTo(1);
+    int[][] expectedAndQuorum = {{2, 2}, {3, 2}, {4, 3}, {5, 3}, {6, 4}};
+    for (int[] pair : expectedAndQuorum) {
+      Env env =
+          Env.of(Map.of("STOREFRONT_CLUSTER_EXPECTED_DATA_MEMBERS", Integer.toString(pair[0])));
+      assertThat(ClusterConfig.from(env).writeQuorum()).as("of %d", pair[0]).isEqualTo(pair[1]);
+    }
+    assertThatThrownBy(
+            () ->
+                ClusterConfig.from(Env.of(Map.of("STOREFRONT_CLUSTER_EXPECTED_DATA_MEMBERS", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("STOREFRONT_CLUSTER_EXPECTED_DATA_MEMBERS");
+  }
+
+  @Test
   void everyValueComesFromItsVariable() {
     Env env =
         Env.of(
