@@ -6,6 +6,7 @@ import dev.storefront.common.security.InternalIdentity;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The parts of every service's router that are not the service's own: request ids, the refusal of a
@@ -21,7 +22,11 @@ public final class ServiceRouter {
 
   public static Router create(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.route().handler(RequestIds::handle).handler(RequestBodies::checkContentType);
+    router
+        .route()
+        .handler(RequestIds::handle)
+        .handler(ServiceRouter::decodablePath)
+        .handler(RequestBodies::checkContentType);
     return router;
   }
 
@@ -32,6 +37,20 @@ public final class ServiceRouter {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(Metrics.scrapeHandler());
     return complete(router);
+  }
+
+  /**
+   * A path that cannot be decoded ({@code %zz}, a lone {@code %}) is the client's 400 here, before
+   * a handler that reads the decoded path fails on it as on a bug.
+   */
+  private static void decodablePath(RoutingContext ctx) {
+    try {
+      ctx.normalizedPath();
+    } catch (IllegalArgumentException undecodable) {
+      ctx.fail(Problems.of(400, "The request path cannot be decoded"));
+      return;
+    }
+    ctx.next();
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.Map;
  *   <li>a header name must be a token (RFC 9110 5.1): not empty, no separators or controls;
  *   <li>a header value must hold no control character but HTAB (RFC 9110 5.5): the HTTP/1.1
  *       connection to the service could not carry it, and HTTP/2 clients can send one;
+ *   <li>an HTTP/2 header value neither starts nor ends with a space or tab (RFC 9113 8.2.1);
  *   <li>an HTTP/1.1 request has exactly one {@code Host} (RFC 9112 3.2), and no request has two.
  * </ul>
  *
@@ -45,14 +46,19 @@ public final class InboundHeaders {
   /** What is wrong with the request's headers, or null. */
   static String problem(HttpServerRequest request) {
     MultiMap headers = request.headers();
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
     int hosts = 0;
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey();
       if (!isToken(name)) {
         return "A header name is empty or holds a character a header name may not";
       }
-      if (hasControl(header.getValue())) {
+      String value = header.getValue();
+      if (hasControl(value)) {
         return "The value of the " + name + " header holds a control character";
+      }
+      if (http2 && hasOuterWhitespace(value)) {
+        return "The value of the " + name + " header starts or ends with whitespace";
       }
       if (name.length() == 4 && name.equalsIgnoreCase("host")) {
         hosts++;
@@ -89,6 +95,15 @@ public final class InboundHeaders {
       }
     }
     return false;
+  }
+
+  private static boolean hasOuterWhitespace(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    char first = value.charAt(0);
+    char last = value.charAt(value.length() - 1);
+    return first == ' ' || first == '\t' || last == ' ' || last == '\t';
   }
 
   /**
