@@ -142,10 +142,13 @@ class SecurityCorpusIT {
     assertThat(control(true, edgeTlsPort)).startsWith("HTTP/1.1 200");
 
     // The oracle itself: a canary sent in plain sight is counted.
+    double beforePlainCanary = canaries();
     assertThat(control(false, edgePort, "/api/categories?canary=control"))
         .startsWith("HTTP/1.1 200");
     TestStack.await(
-        "the plain canary counted", Duration.ofSeconds(5), () -> canaries() == canariesBefore + 1);
+        "the plain canary counted",
+        Duration.ofSeconds(5),
+        () -> canaries() == beforePlainCanary + 1);
   }
 
   private enum Target {
