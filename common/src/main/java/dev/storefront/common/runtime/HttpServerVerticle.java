@@ -4,8 +4,10 @@ import dev.storefront.common.http.InvalidRequests;
 import dev.storefront.common.http.StrictRequestDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +18,8 @@ import java.util.function.Supplier;
  * One HTTP server on one event loop. A service deploys one per event loop, all sharing the port,
  * each with its own router, each reading HTTP/1 strictly ({@link StrictRequestDecoder}) and
  * answering what it cannot read as problem+json. On stop it first lets the process withdraw from
- * discovery, then drains: no new connections, in-flight requests get {@code drainTimeout} to
- * finish.
+ * discovery, answering meanwhile with {@code Connection: close}, then drains: no new connections,
+ * idle ones closed, in-flight requests get {@code drainTimeout} to finish.
  */
 final class HttpServerVerticle extends VerticleBase {
 
@@ -27,6 +29,7 @@ final class HttpServerVerticle extends VerticleBase {
   private final Duration drainTimeout;
   private final Supplier<Future<Void>> beforeDrain;
   private HttpServer server;
+  private volatile boolean draining;
 
   HttpServerVerticle(
       Function<io.vertx.core.Vertx, Router> routerFactory,
@@ -43,10 +46,18 @@ final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Router router = routerFactory.apply(vertx);
     server =
         vertx
             .createHttpServer(options)
-            .requestHandler(routerFactory.apply(vertx))
+            .requestHandler(
+                request -> {
+                  if (draining && request.version() != HttpVersion.HTTP_2) {
+                    // Answered, then the connection goes: callers open their next one elsewhere.
+                    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+                  }
+                  router.handle(request);
+                })
             .invalidRequestHandler(InvalidRequests::handle)
             .connectionHandler(StrictRequestDecoder.installer(options, headTimeout));
     return server.listen();
@@ -54,6 +65,7 @@ final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    draining = true;
     return beforeDrain
         .get()
         .recover(e -> Future.succeededFuture())
