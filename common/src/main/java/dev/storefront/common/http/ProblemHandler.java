@@ -50,22 +50,7 @@ public final class ProblemHandler {
             ctx.failure());
       }
     }
-    if (ctx.response().headWritten()) {
-      // Part of a response already left: the only honest signal left is a broken connection.
-      ctx.request().connection().close();
-      return;
-    }
-    if (bodyUnread(ctx.request()) && ctx.request().version() != HttpVersion.HTTP_2) {
-      // Answered before the request's body was read (a refusal at the edge, say): the rest of it
-      // would hold the HTTP/1 connection up, paused, or be read as the next request. Closing is
-      // cheaper than reading a body nobody wants. (An HTTP/2 stream ends on its own.)
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-    }
-    String retryAfter = busy ? RETRY_AFTER_BUSY : retryAfter(problem);
-    if (retryAfter != null && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
-    }
-    Problems.write(ctx.response(), problem, ctx.request().path());
+    answer(ctx, problem, busy ? RETRY_AFTER_BUSY : retryAfter(problem));
   }
 
   /**
@@ -82,20 +67,32 @@ public final class ProblemHandler {
       if (status >= 500) {
         LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), status);
       }
-      if (ctx.response().headWritten()) {
-        ctx.request().connection().close();
-        return;
-      }
-      if (bodyUnread(ctx.request()) && ctx.request().version() != HttpVersion.HTTP_2) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      }
-      Problems.write(
-          ctx.response(),
+      answer(
+          ctx,
           status >= 500
               ? Problems.of(status, "The server could not handle the request")
               : Problems.of(status, defaultDetail(status)),
-          ctx.request().path());
+          null);
     };
+  }
+
+  /** Writes {@code problem} as the answer, with {@code retryAfter} seconds when not null. */
+  private static void answer(RoutingContext ctx, ProblemException problem, String retryAfter) {
+    if (ctx.response().headWritten()) {
+      // Part of a response already left: the only honest signal left is a broken connection.
+      ctx.request().connection().close();
+      return;
+    }
+    if (bodyUnread(ctx.request()) && ctx.request().version() != HttpVersion.HTTP_2) {
+      // Answered before the request's body was read (a refusal at the edge, say): the rest of it
+      // would hold the HTTP/1 connection up, paused, or be read as the next request. Closing is
+      // cheaper than reading a body nobody wants. (An HTTP/2 stream ends on its own.)
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    if (retryAfter != null && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
+    }
+    Problems.write(ctx.response(), problem, ctx.request().path());
   }
 
   /**

@@ -159,7 +159,7 @@ final class RequestHeadScanner {
       return true;
     }
     index++;
-    return tokenChar(b) || refuse("The request line is malformed");
+    return ContentType.isTokenChar((char) (b & 0xff)) || refuse("The request line is malformed");
   }
 
   private boolean target(byte b) {
@@ -205,12 +205,5 @@ final class RequestHeadScanner {
   private boolean refuse(String detail) {
     problem = Problems.of(400, detail);
     return false;
-  }
-
-  private static boolean tokenChar(byte b) {
-    return (b >= 'a' && b <= 'z')
-        || (b >= 'A' && b <= 'Z')
-        || (b >= '0' && b <= '9')
-        || (b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0);
   }
 }

@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -54,14 +56,26 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   }
 
   /**
-   * A connection handler that installs the strict decoder on every HTTP/1 connection of a server
-   * whose options have {@code h2c} off: such a connection is handed over as it opens, before its
-   * first byte is read.
+   * An HTTP server that reads HTTP/1 strictly and answers what it cannot read as problem+json
+   * ({@link InvalidRequests}). Cleartext HTTP/2 is turned off in {@code options}: the h2c path
+   * decodes a connection's first request before any hook runs, and its upgrade is itself a way
+   * round proxies' rules; HTTP/2 is served where TLS negotiates it.
    */
-  public static Handler<HttpConnection> installer(HttpServerOptions options, Duration headTimeout) {
-    if (options.isHttp2ClearTextEnabled()) {
-      throw new IllegalArgumentException("Strict HTTP/1 framing needs h2c off");
-    }
+  public static HttpServer createServer(
+      Vertx vertx, HttpServerOptions options, Duration headTimeout) {
+    options.setHttp2ClearTextEnabled(false);
+    return vertx
+        .createHttpServer(options)
+        .invalidRequestHandler(InvalidRequests::handle)
+        .connectionHandler(installer(options, headTimeout));
+  }
+
+  /**
+   * A connection handler that installs the strict decoder on every HTTP/1 connection: with h2c off,
+   * such a connection is handed over as it opens, before its first byte is read.
+   */
+  private static Handler<HttpConnection> installer(
+      HttpServerOptions options, Duration headTimeout) {
     return connection -> {
       if (!(connection instanceof ConnectionBase base)) {
         return;

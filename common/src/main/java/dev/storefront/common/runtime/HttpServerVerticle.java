@@ -1,6 +1,5 @@
 package dev.storefront.common.runtime;
 
-import dev.storefront.common.http.InvalidRequests;
 import dev.storefront.common.http.StrictRequestDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,8 +47,7 @@ final class HttpServerVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = routerFactory.apply(vertx);
     server =
-        vertx
-            .createHttpServer(options)
+        StrictRequestDecoder.createServer(vertx, options, headTimeout)
             .requestHandler(
                 request -> {
                   if (draining && request.version() != HttpVersion.HTTP_2) {
@@ -57,9 +55,7 @@ final class HttpServerVerticle extends VerticleBase {
                     request.response().putHeader(HttpHeaders.CONNECTION, "close");
                   }
                   router.handle(request);
-                })
-            .invalidRequestHandler(InvalidRequests::handle)
-            .connectionHandler(StrictRequestDecoder.installer(options, headTimeout));
+                });
     return server.listen();
   }
 

@@ -7,7 +7,6 @@ import dev.storefront.common.discovery.Endpoint;
 import dev.storefront.common.discovery.ServiceDirectory;
 import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.http.Health;
-import dev.storefront.common.http.InvalidRequests;
 import dev.storefront.common.http.ServiceRouter;
 import dev.storefront.common.http.StrictRequestDecoder;
 import dev.storefront.common.logging.RequestIdJsonProvider;
@@ -223,14 +222,8 @@ public final class ServiceHost {
             .setHost(http.managementHost())
             .setPort(http.managementPort())
             .setCompressionSupported(true)
-            .setIdleTimeout(60)
-            .setHttp2ClearTextEnabled(false);
-    HttpServer server =
-        vertx
-            .createHttpServer(options)
-            .invalidRequestHandler(InvalidRequests::handle)
-            .connectionHandler(StrictRequestDecoder.installer(options, http.headTimeout()));
-    return server
+            .setIdleTimeout(60);
+    return StrictRequestDecoder.createServer(vertx, options, http.headTimeout())
         .requestHandler(ServiceRouter.management(vertx, health))
         .listen()
         .onSuccess(s -> management = s)
@@ -253,11 +246,7 @@ public final class ServiceHost {
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(true)
-                .setIdleTimeout(60)
-                // HTTP/2 only where TLS negotiates it: the cleartext upgrade decodes a
-                // connection's first request before it can be made strict, and is itself a way
-                // round proxies' rules.
-                .setHttp2ClearTextEnabled(false));
+                .setIdleTimeout(60));
     HttpServerVerticle[] last = new HttpServerVerticle[1];
     return vertx
         .deployVerticle(

@@ -2,7 +2,6 @@ package dev.storefront.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.storefront.common.http.InvalidRequests;
 import dev.storefront.common.http.StrictRequestDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -51,16 +50,10 @@ class TlsServerTest {
             HttpConfig.LOOPBACK,
             0);
     HttpServerOptions options =
-        http.applyTls(new HttpServerOptions())
-            .setHost("127.0.0.1")
-            .setPort(0)
-            .setHttp2ClearTextEnabled(false);
+        http.applyTls(new HttpServerOptions()).setHost("127.0.0.1").setPort(0);
     server =
-        vertx
-            .createHttpServer(options)
+        StrictRequestDecoder.createServer(vertx, options, Duration.ofSeconds(5))
             .requestHandler(r -> r.response().end(r.version().name()))
-            .invalidRequestHandler(InvalidRequests::handle)
-            .connectionHandler(StrictRequestDecoder.installer(options, Duration.ofSeconds(5)))
             .listen()
             .toCompletionStage()
             .toCompletableFuture()

@@ -40,11 +40,9 @@ class StrictRequestDecoderTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    HttpServerOptions options =
-        new HttpServerOptions().setHost("127.0.0.1").setPort(0).setHttp2ClearTextEnabled(false);
+    HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     server =
-        vertx
-            .createHttpServer(options)
+        StrictRequestDecoder.createServer(vertx, options, Duration.ofMillis(600))
             .requestHandler(
                 request ->
                     request
@@ -54,8 +52,6 @@ class StrictRequestDecoderTest {
                               seen.add(request.path());
                               request.response().end("got " + body.length());
                             }))
-            .invalidRequestHandler(InvalidRequests::handle)
-            .connectionHandler(StrictRequestDecoder.installer(options, Duration.ofMillis(600)))
             .listen()
             .toCompletionStage()
             .toCompletableFuture()
