@@ -8,6 +8,7 @@ import dev.storefront.common.db.Database;
 import dev.storefront.common.db.Migrations;
 import dev.storefront.common.http.ProblemHandler;
 import dev.storefront.common.metrics.Metrics;
+import dev.storefront.devstack.ThrowawayDatabase;
 import dev.storefront.gateway.edge.EdgeConfig;
 import dev.storefront.gateway.edge.LocalBucketStore;
 import dev.storefront.gateway.edge.RateLimiter;
@@ -25,14 +26,9 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -50,9 +46,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class LoginThrottleIT {
 
-  private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
-  private static final String DATABASE =
-      "storefront_it_logins_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private static final String PASSWORD = "correct horse battery";
   private static final int LIMIT = 5;
 
@@ -60,16 +53,12 @@ class LoginThrottleIT {
   private static Pool pool;
   private static WebClient client;
   private static int port;
-  private static boolean created;
+  private static ThrowawayDatabase database;
   private static final AtomicInteger addresses = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
-    try (Connection admin = DriverManager.getConnection(ADMIN_URL, "postgres", "");
-        Statement sql = admin.createStatement()) {
-      sql.execute("CREATE DATABASE " + DATABASE);
-      created = true;
-    }
+    database = ThrowawayDatabase.create("it_logins");
     // With metrics, so that the counters of refusals and locks can be read.
     vertx =
         Vertx.builder()
@@ -91,7 +80,8 @@ class LoginThrottleIT {
             new SimpleMeterRegistry(),
             ctx -> null);
     DatabaseConfig config =
-        new DatabaseConfig("127.0.0.1", 5432, DATABASE, "postgres", "", "identity", 8);
+        new DatabaseConfig(
+            database.host(), database.port(), database.name(), "postgres", "", "identity", 8);
     port =
         Migrations.migrate(vertx, config)
             .compose(
@@ -133,19 +123,8 @@ class LoginThrottleIT {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     } finally {
-      if (created) {
-        try (Connection admin = DriverManager.getConnection(ADMIN_URL, "postgres", "")) {
-          try (PreparedStatement terminate =
-              admin.prepareStatement(
-                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                      + " WHERE datname = ? AND pid <> pg_backend_pid()")) {
-            terminate.setString(1, DATABASE);
-            terminate.execute();
-          }
-          try (Statement drop = admin.createStatement()) {
-            drop.execute("DROP DATABASE IF EXISTS " + DATABASE);
-          }
-        }
+      if (database != null) {
+        database.close();
       }
     }
   }
@@ -220,7 +199,10 @@ class LoginThrottleIT {
                   v -> post("/api/auth/login", "bob@example.com", "wrong guess").map(known::add))
               .compose(
                   v ->
-                      post("/api/auth/login", "nobody-" + DATABASE + "@example.com", "wrong guess")
+                      post(
+                              "/api/auth/login",
+                              "nobody-" + database.name() + "@example.com",
+                              "wrong guess")
                           .map(unknown::add))
               .mapEmpty();
     }

@@ -8,6 +8,7 @@ import dev.storefront.common.discovery.Endpoint;
 import dev.storefront.common.discovery.ServiceIdentity;
 import dev.storefront.common.metrics.Metrics;
 import dev.storefront.common.security.InternalTokens;
+import dev.storefront.devstack.ThrowawayDatabase;
 import dev.storefront.gateway.GatewayVerticle;
 import dev.storefront.gateway.proxy.RawHttp.Answer;
 import io.vertx.core.Future;
@@ -29,10 +30,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientFaultsIT {
 
-  private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
-  private static final String DATABASE =
-      "storefront_it_faults_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private static final String PROBLEM_JSON = "application/problem+json";
   private static final int MAX_BODY_BYTES = 4096;
   private static final int BURST = 20;
 
-  private static boolean created;
+  private static ThrowawayDatabase database;
 
   @TempDir Path temp;
 
@@ -77,30 +71,13 @@ class ClientFaultsIT {
 
   @BeforeAll
   static void createDatabase() throws Exception {
-    try (Connection admin = DriverManager.getConnection(ADMIN_URL, "postgres", "");
-        Statement sql = admin.createStatement()) {
-      // The name is generated above from a UUID: nothing to inject.
-      sql.execute("CREATE DATABASE " + DATABASE);
-      created = true;
-    }
+    database = ThrowawayDatabase.create("it_faults");
   }
 
   @AfterAll
-  static void dropDatabase() throws Exception {
-    if (!created) {
-      return;
-    }
-    try (Connection admin = DriverManager.getConnection(ADMIN_URL, "postgres", "")) {
-      try (PreparedStatement terminate =
-          admin.prepareStatement(
-              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                  + " WHERE datname = ? AND pid <> pg_backend_pid()")) {
-        terminate.setString(1, DATABASE);
-        terminate.execute();
-      }
-      try (Statement drop = admin.createStatement()) {
-        drop.execute("DROP DATABASE IF EXISTS " + DATABASE);
-      }
+  static void dropDatabase() {
+    if (database != null) {
+      database.close();
     }
   }
 
@@ -117,7 +94,7 @@ class ClientFaultsIT {
     env.put("HTTP_PORT", "0");
     env.put("PORT_FILE", portFile.toString());
     env.put("VERTICLE_INSTANCES", "2");
-    env.put("PG_DATABASE", DATABASE);
+    env.putAll(database.env());
     env.put("PG_USER", "postgres");
     env.put("PG_POOL_SIZE", "2");
     env.put("RATE_LIMITS", "off");
